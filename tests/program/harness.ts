@@ -1,0 +1,463 @@
+// Runs index.ts against Pulumi's mock monitor (update mode) and records what the program registers:
+// every resource with its inputs, options and outputs, every invoke, every component's outputs.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import type * as PulumiModule from "@pulumi/pulumi";
+
+export const PROJECT = "bareos-s3-backup";
+export const ROOT = path.resolve(__dirname, "../..");
+export const ACCOUNT = "123456789012";
+
+type Pulumi = typeof PulumiModule;
+
+/** Stack config as the Pulumi CLI hands it to the program: all strings, and the secret keys. */
+export interface StackConfig {
+  readonly values: Record<string, string>;
+  readonly secretKeys: string[];
+}
+
+export interface RecordedResource {
+  readonly urn: string;
+  /** The id the mock assigned (e.g. an AccessKey's key id). */
+  readonly id: string;
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  /** Inputs as the monitor received them: secrets are still RPC secret envelopes. */
+  readonly rawInputs: Record<string, unknown>;
+  /** Inputs with every secret envelope unwrapped, for assertions. */
+  readonly inputs: Record<string, unknown>;
+  /** What the mock returned (state), envelopes unwrapped. */
+  readonly outputs: Record<string, unknown>;
+  readonly parent: string;
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly dependencies: string[];
+}
+
+export interface RecordedInvoke {
+  readonly token: string;
+  readonly inputs: Record<string, unknown>;
+  readonly result: Record<string, unknown>;
+}
+
+export interface ProgramRun {
+  /** The @pulumi/pulumi instance the program ran with (modules are isolated per run). */
+  readonly pulumi: Pulumi;
+  readonly resources: RecordedResource[];
+  readonly invokes: RecordedInvoke[];
+  /** registerOutputs of components, by URN, serialized (secrets as envelopes). */
+  readonly componentOutputs: Map<string, unknown>;
+  /** Every generated or configured credential: none may appear outside a secret envelope. */
+  readonly secretValues: Set<string>;
+  /** index.ts's exports. */
+  readonly exports: Record<string, unknown>;
+  byType(type: string): RecordedResource[];
+  /** The single resource of a type (optionally whose name ends with `nameSuffix`); throws otherwise. */
+  one(type: string, nameSuffix?: string): RecordedResource;
+  /** Value and secretness of an Output (update mode: always resolves). */
+  resolve<T>(o: PulumiModule.Output<T>): Promise<{ value: T; secret: boolean }>;
+}
+
+// ---------------------------------------------------------------- config
+
+function toConfigString(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** Plaintext stand-in for a `secure:` value of a stack file; long and unique so leaks are findable. */
+export function secretPlaceholder(key: string): string {
+  return `test-secret-${key}-0f3a9c1e7b`;
+}
+
+/**
+ * Config from `Pulumi.<stack>.yaml`: keys kept fully qualified (`bareos-s3-backup:s3`, `aws:region`),
+ * objects as JSON strings, `secure:` values replaced by placeholders and marked secret.
+ */
+export function stackFileConfig(stack: string): StackConfig {
+  const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+    config?: Record<string, unknown>;
+  };
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(doc.config ?? {})) {
+    if (value !== null && typeof value === "object" && "secure" in value) {
+      values[key] = secretPlaceholder(key);
+      secretKeys.push(key);
+    } else {
+      values[key] = toConfigString(value);
+    }
+  }
+  return { values, secretKeys };
+}
+
+/** Inline config: `values` keyed without the project prefix, `secrets` set as secret config. */
+export function inlineConfig(
+  values: Record<string, unknown>,
+  secrets: Record<string, string> = {},
+  other: Record<string, string> = {},
+): StackConfig {
+  const out: Record<string, string> = { ...other };
+  for (const [k, v] of Object.entries(values)) out[`${PROJECT}:${k}`] = toConfigString(v);
+  for (const [k, v] of Object.entries(secrets)) out[`${PROJECT}:${k}`] = v;
+  return { values: out, secretKeys: Object.keys(secrets).map((k) => `${PROJECT}:${k}`) };
+}
+
+// ---------------------------------------------------------------- fake provider values
+
+/** Deterministic generator (mulberry32), so failures reproduce. */
+function generator(seed: number) {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return (alphabet: string, length: number): string => {
+    let out = "";
+    for (let i = 0; i < length; i++) out += alphabet[Math.floor(next() * alphabet.length)];
+    return out;
+  };
+}
+
+const LOWER = "abcdefghijklmnopqrstuvwxyz";
+const UPPER = LOWER.toUpperCase();
+const DIGITS = "0123456789";
+const DEFAULT_SPECIAL = "!@#$%&*()-_=+[]{}<>:?";
+
+/** The alphabet a RandomPassword/RandomString would draw from, given its inputs. */
+export function randomAlphabet(inputs: Record<string, unknown>): string {
+  const on = (k: string) => inputs[k] !== false;
+  return (
+    (on("lower") ? LOWER : "") +
+    (on("upper") ? UPPER : "") +
+    (on("numeric") && on("number") ? DIGITS : "") +
+    (on("special")
+      ? typeof inputs.overrideSpecial === "string"
+        ? inputs.overrideSpecial
+        : DEFAULT_SPECIAL
+      : "")
+  );
+}
+
+// ---------------------------------------------------------------- secrets in serialized values
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+function isEnvelope(v: unknown): v is { value: unknown } {
+  return v !== null && typeof v === "object" && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+}
+
+/** A deep copy with every secret envelope replaced by its value. */
+export function unwrapSecrets(v: unknown): unknown {
+  if (isEnvelope(v)) return unwrapSecrets(v.value);
+  if (Array.isArray(v)) return v.map(unwrapSecrets);
+  if (v !== null && typeof v === "object")
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
+  return v;
+}
+
+/** Paths at which one of `secrets` occurs outside a secret envelope. */
+export function leaks(v: unknown, secrets: ReadonlySet<string>, at = "$"): string[] {
+  if (isEnvelope(v)) return [];
+  if (typeof v === "string") return [...secrets].some((s) => v.includes(s)) ? [at] : [];
+  if (Array.isArray(v)) return v.flatMap((x, i) => leaks(x, secrets, `${at}[${i}]`));
+  if (v !== null && typeof v === "object")
+    return Object.entries(v).flatMap(([k, x]) => leaks(x, secrets, `${at}.${k}`));
+  return [];
+}
+
+// ---------------------------------------------------------------- getPolicyDocument
+
+const oneOrMany = (v: unknown[]) => (v.length === 1 ? v[0] : v);
+
+interface StatementInput {
+  sid?: string;
+  effect?: string;
+  actions?: string[];
+  notActions?: string[];
+  resources?: string[];
+  notResources?: string[];
+  principals?: { type: string; identifiers: string[] }[];
+  conditions?: { test: string; variable: string; values: string[] }[];
+}
+
+/** Renders the statements the way the provider's `json` result does (single values unboxed). */
+export function renderPolicyDocument(inputs: { statements?: StatementInput[] }): string {
+  const statements = (inputs.statements ?? []).map((s) => {
+    const out: Record<string, unknown> = {};
+    if (s.sid) out.Sid = s.sid;
+    out.Effect = s.effect ?? "Allow";
+    if (s.actions) out.Action = oneOrMany(s.actions);
+    if (s.notActions) out.NotAction = oneOrMany(s.notActions);
+    if (s.resources) out.Resource = oneOrMany(s.resources);
+    if (s.notResources) out.NotResource = oneOrMany(s.notResources);
+    if (s.principals) {
+      out.Principal =
+        s.principals.length === 1 && s.principals[0].type === "*"
+          ? "*"
+          : Object.fromEntries(s.principals.map((p) => [p.type, oneOrMany(p.identifiers)]));
+    }
+    if (s.conditions) {
+      const cond: Record<string, Record<string, unknown>> = {};
+      for (const c of s.conditions) (cond[c.test] ??= {})[c.variable] = oneOrMany(c.values);
+      out.Condition = cond;
+    }
+    return out;
+  });
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements }, null, 2);
+}
+
+// ---------------------------------------------------------------- the run
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProtect(): boolean;
+  getRetainondelete(): boolean;
+  getDependenciesList(): string[];
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+interface RegisterResponse {
+  getUrn(): string;
+  getId(): string;
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+type Callback<R> = (err: unknown, resp: R) => void;
+interface MonitorLike {
+  registerResource(req: RegisterRequest, cb: Callback<RegisterResponse>): Promise<void>;
+  registerResourceOutputs(
+    req: { getUrn(): string; getOutputs(): { toJavaScript(): unknown } | undefined },
+    cb: Callback<unknown>,
+  ): void;
+}
+
+/**
+ * A program to run instead of index.ts; it must load project modules with `await import(...)` so it
+ * gets the run's isolated copies. Its result stands in for the module's exports.
+ */
+export type Program = () => Promise<Record<string, unknown>>;
+
+const indexProgram: Program = async () => (await import(path.join(ROOT, "index"))) as Record<string, unknown>;
+
+/** Runs index.ts (or `program`) with `config` as stack `stack`; rejects with the program's error. */
+export async function runProgram(stack: string, config: StackConfig, program?: Program): Promise<ProgramRun> {
+  const { run, error } = await tryRunProgram(stack, config, program);
+  if (error !== undefined) throw error;
+  return run;
+}
+
+/** Runs index.ts and returns what was recorded even when the program threw. */
+export async function tryRunProgram(
+  stack: string,
+  config: StackConfig,
+  program: Program = indexProgram,
+): Promise<{ run: ProgramRun; error: unknown }> {
+  let result: { run: ProgramRun; error: unknown } | undefined;
+  await jest.isolateModulesAsync(async () => {
+    result = await runIsolated(stack, config, program);
+  });
+  if (result === undefined) throw new Error("the isolated run did not complete");
+  return result;
+}
+
+async function runIsolated(
+  stack: string,
+  config: StackConfig,
+  program: Program,
+): Promise<{ run: ProgramRun; error: unknown }> {
+  const pulumi: Pulumi = await import("@pulumi/pulumi");
+  const resources: RecordedResource[] = [];
+  const invokes: RecordedInvoke[] = [];
+  const componentOutputs = new Map<string, unknown>();
+  const secretValues = new Set<string>();
+  const gen = generator(0x5eed);
+
+  for (const key of config.secretKeys) secretValues.add(config.values[key]);
+
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
+        // Echo the raw inputs so secret inputs come back as secret outputs.
+        const state: Record<string, unknown> = { ...args.inputs };
+        let id = `${args.name}-id`;
+        switch (args.type) {
+          case "aws:s3/bucket:Bucket": {
+            id = typeof inputs.bucket === "string" ? inputs.bucket : `${args.name}-${gen(LOWER + DIGITS, 7)}`;
+            Object.assign(state, { bucket: id, arn: `arn:aws:s3:::${id}`, region: inputs.region });
+            break;
+          }
+          case "aws:iam/user:User": {
+            const name =
+              typeof inputs.name === "string" ? inputs.name : `${args.name}-${gen(LOWER + DIGITS, 7)}`;
+            id = name;
+            Object.assign(state, {
+              name,
+              arn: `arn:aws:iam::${ACCOUNT}:user${String(inputs.path ?? "/")}${name}`,
+            });
+            break;
+          }
+          case "aws:iam/userPolicy:UserPolicy":
+            id = `${String(inputs.user)}:${args.name}`;
+            break;
+          case "aws:iam/accessKey:AccessKey": {
+            id = `AKIA${gen(UPPER + DIGITS, 16)}`;
+            const secret = gen(LOWER + UPPER + DIGITS + "/+", 40);
+            secretValues.add(id);
+            secretValues.add(secret);
+            Object.assign(state, { secret, status: "Active" });
+            break;
+          }
+          case "random:index/randomPassword:RandomPassword": {
+            const result = gen(randomAlphabet(inputs), Number(inputs.length));
+            secretValues.add(result);
+            id = "none";
+            Object.assign(state, { result });
+            break;
+          }
+          case "random:index/randomString:RandomString": {
+            const result = gen(randomAlphabet(inputs), Number(inputs.length));
+            id = result;
+            Object.assign(state, { result });
+            break;
+          }
+        }
+        return { id, state };
+      },
+      call(args) {
+        const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
+        let result: Record<string, unknown>;
+        if (args.token === "aws:iam/getPolicyDocument:getPolicyDocument") {
+          const json = renderPolicyDocument(inputs as { statements?: StatementInput[] });
+          result = { ...inputs, id: "policy", json, minifiedJson: JSON.stringify(JSON.parse(json)) };
+        } else {
+          throw new Error(`unexpected invoke ${args.token}`);
+        }
+        invokes.push({ token: args.token, inputs, result });
+        return result;
+      },
+    },
+    PROJECT,
+    stack,
+    false,
+  );
+
+  const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) =>
+    register(req, (err, resp) => {
+      if (!err) {
+        const rawInputs = req.getObject()?.toJavaScript() ?? {};
+        resources.push({
+          urn: resp.getUrn(),
+          id: resp.getId(),
+          type: req.getType(),
+          name: req.getName(),
+          custom: req.getCustom(),
+          rawInputs,
+          inputs: unwrapSecrets(rawInputs) as Record<string, unknown>,
+          outputs: unwrapSecrets(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+          parent: req.getParent(),
+          protect: req.getProtect(),
+          retainOnDelete: req.getRetainondelete(),
+          dependencies: req.getDependenciesList(),
+        });
+      }
+      cb(err, resp);
+    });
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req, cb) => {
+    componentOutputs.set(req.getUrn(), req.getOutputs()?.toJavaScript());
+    registerOutputs(req, cb);
+  };
+
+  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+
+  let programExports: Record<string, unknown> = {};
+  let error: unknown;
+  try {
+    programExports = await program();
+  } catch (e) {
+    error = e;
+  }
+  // Resources waiting on invokes register later: drain every outstanding RPC.
+  const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+  if (waitForRPCs === undefined) throw new Error("@pulumi/pulumi has no runtime.waitForRPCs");
+  await waitForRPCs();
+
+  const run: ProgramRun = {
+    pulumi,
+    resources,
+    invokes,
+    componentOutputs,
+    secretValues,
+    exports: programExports,
+    byType: (type) => resources.filter((r) => r.type === type),
+    one(type, nameSuffix) {
+      const found = resources.filter(
+        (r) => r.type === type && (nameSuffix === undefined || r.name.endsWith(nameSuffix)),
+      );
+      if (found.length !== 1)
+        throw new Error(
+          `expected one ${type}${nameSuffix ? ` named *${nameSuffix}` : ""}, found ${found.length}`,
+        );
+      return found[0];
+    },
+    async resolve<T>(o: PulumiModule.Output<T>) {
+      const value = await new Promise<T>((resolve) => o.apply((v) => resolve(v)));
+      return { value, secret: await pulumi.isSecret(o) };
+    },
+  };
+  return { run, error };
+}
+
+// ---------------------------------------------------------------- shared checks
+
+/** Every place a credential appears in clear: resource inputs, component outputs, non-secret stack outputs. */
+export async function secretLeaks(run: ProgramRun): Promise<string[]> {
+  const found: string[] = [];
+  for (const r of run.resources) found.push(...leaks(r.rawInputs, run.secretValues, `${r.urn} inputs`));
+  for (const [urn, outputs] of run.componentOutputs)
+    found.push(...leaks(outputs, run.secretValues, `${urn} outputs`));
+  for (const [key, value] of Object.entries(run.exports)) {
+    if (!run.pulumi.Output.isInstance(value)) {
+      found.push(...leaks(value, run.secretValues, `export ${key}`));
+      continue;
+    }
+    const resolved = await run.resolve(value);
+    if (!resolved.secret) found.push(...leaks(resolved.value, run.secretValues, `export ${key}`));
+  }
+  return found;
+}
+
+/** Parsed JSON of a string input (policies). */
+export function jsonInput(r: RecordedResource, key: string): unknown {
+  const v = r.inputs[key];
+  if (typeof v !== "string") throw new Error(`${r.name}.${key} is not a JSON string`);
+  return JSON.parse(v);
+}
+
+export const T = {
+  bucket: "aws:s3/bucket:Bucket",
+  publicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  versioning: "aws:s3/bucketVersioning:BucketVersioning",
+  lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+  user: "aws:iam/user:User",
+  userPolicy: "aws:iam/userPolicy:UserPolicy",
+  accessKey: "aws:iam/accessKey:AccessKey",
+  password: "random:index/randomPassword:RandomPassword",
+  randomString: "random:index/randomString:RandomString",
+  bareosBackup: "bareos:index:BareosBackup",
+  secrets: "bareos:secrets:Secrets",
+  backupBucket: "bareos:backupBucket:BackupBucket",
+} as const;
