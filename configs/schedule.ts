@@ -110,6 +110,8 @@ export function parseRunWhen(input: string): RunWhen | string {
     const [a, b] = ends as { kind: Kind; index: number }[];
     if (b && a.kind !== b.kind) return `"${token}" mixes ${a.kind} and ${b.kind}`;
     if (b && a.kind === "week" && (a.index === 5 || b.index === 5)) return `"last" cannot be part of a range`;
+    // Bareos refuses "mon-mon" and reads a day range like "5-5" as every day: name the day once instead.
+    if (b && a.index === b.index) return `"${token}" starts and ends on the same ${a.kind}`;
     masks[a.kind] |= b ? bitsBetween(a.index, b.index, SIZES[a.kind]) : 1 << a.index;
   }
   if (!time) return `missing "at HH:MM"`;
@@ -124,42 +126,70 @@ export function parseRunWhen(input: string): RunWhen | string {
   };
 }
 
-/** Whether a Run line fires on the given UTC day (Bareos's week-of-month rules). */
-export function runsOn(when: RunWhen, date: Date): boolean {
+/** What a Run line's masks look at in one calendar day. */
+interface CalendarDay {
+  readonly weekday: number;
+  /** Week of month: 0 = days 1-7 ... 4 = days 29-31. */
+  readonly week: number;
+  /** One of the last seven days of its month ("last"). */
+  readonly last: boolean;
+  readonly month: number;
+  readonly mday: number;
+}
+
+function calendarDay(date: Date): CalendarDay {
   const mday = date.getUTCDate();
   const month = date.getUTCMonth();
   const daysInMonth = new Date(Date.UTC(date.getUTCFullYear(), month + 1, 0)).getUTCDate();
-  const week = Math.floor((mday - 1) / 7);
+  return {
+    weekday: date.getUTCDay(),
+    week: Math.floor((mday - 1) / 7),
+    last: mday > daysInMonth - 7,
+    month,
+    mday,
+  };
+}
+
+function firesOn(when: RunWhen, day: CalendarDay): boolean {
   const weekMatch =
-    (when.weeksOfMonth & (1 << week)) !== 0 || (when.weeksOfMonth & (1 << 5) && mday > daysInMonth - 7);
+    (when.weeksOfMonth & (1 << day.week)) !== 0 || ((when.weeksOfMonth & (1 << 5)) !== 0 && day.last);
   return (
-    (when.weekdays & (1 << date.getUTCDay())) !== 0 &&
-    Boolean(weekMatch) &&
-    (when.months & (1 << month)) !== 0 &&
-    (when.daysOfMonth & (1 << (mday - 1))) !== 0
+    (when.weekdays & (1 << day.weekday)) !== 0 &&
+    weekMatch &&
+    (when.months & (1 << day.month)) !== 0 &&
+    (when.daysOfMonth & (1 << (day.mday - 1))) !== 0
   );
 }
 
+/** Whether a Run line fires on the given UTC day (Bareos's week-of-month rules). */
+export function runsOn(when: RunWhen, date: Date): boolean {
+  return firesOn(when, calendarDay(date));
+}
+
+// The calendar (dates and weekdays) repeats every 28 years until 2100: one such cycle, wrapped
+// around at its end, holds every gap between runs exactly. Computed once, on first use.
+const CYCLE_START = Date.UTC(2025, 0, 1);
+const CYCLE_DAYS = 28 * 365 + 7;
+let cycle: readonly CalendarDay[] | undefined;
+
 /**
  * The longest gap in days between two consecutive days on which any of the given Run lines fires,
- * over four calendar years (a leap cycle), or undefined if they never fire.
+ * or undefined if they never fire.
  */
 export function longestGapDays(runs: readonly RunWhen[]): number | undefined {
   if (runs.length === 0) return undefined;
-  const start = Date.UTC(2025, 0, 1);
-  const days = 4 * 366;
+  cycle ??= Array.from({ length: CYCLE_DAYS }, (_, d) => calendarDay(new Date(CYCLE_START + d * 86400000)));
   let first: number | undefined;
   let last: number | undefined;
   let longest = 0;
-  for (let d = 0; d < days; d++) {
-    const date = new Date(start + d * 86400000);
-    if (!runs.some((r) => runsOn(r, date))) continue;
+  cycle.forEach((day, d) => {
+    if (!runs.some((r) => firesOn(r, day))) return;
     if (first === undefined) first = d;
     if (last !== undefined) longest = Math.max(longest, d - last);
     last = d;
-  }
+  });
   if (first === undefined || last === undefined) return undefined;
-  // The wrap-around gap counts too: a yearly run has a 365-day gap even if it fires once per year.
-  if (first === last) return 365;
-  return longest;
+  // The gap from the last run of the cycle to the first run of the next one counts too
+  // ("29 feb" fires once every 1461 days).
+  return Math.max(longest, first + CYCLE_DAYS - last);
 }

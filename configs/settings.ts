@@ -21,6 +21,11 @@ const MAX_NAME = 127;
 const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** 127.0.0.1, 0.0.0.0 or an IPv4 address; ports are published on it. */
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+/** user@host; a host without a dot is fine (the defaults are root@localhost and bareos@localhost). */
+const EMAIL =
+  /^[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+/** PostgreSQL identifiers the catalog scripts use unquoted. */
+const PG_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** S3 storage classes Bareos can read back directly (no restore request needed). */
 export const READABLE_STORAGE_CLASSES = [
@@ -51,7 +56,8 @@ const dnsName = (what: string) =>
 function unit(kind: string, parse: (t: string) => number | undefined, example: string) {
   return z.union([z.string(), z.number()]).transform((v, ctx) => {
     const n = typeof v === "number" ? v : parse(v);
-    if (n === undefined || !Number.isFinite(n) || n < 0) {
+    // Seconds and bytes are whole numbers: Bareos reads "1.5" as 1.
+    if (n === undefined || !Number.isSafeInteger(n) || n < 0) {
       ctx.addIssue({ code: "custom", message: `${json(v)} is not a Bareos ${kind}; use e.g. "${example}"` });
       return z.NEVER;
     }
@@ -63,6 +69,15 @@ const size = unit("size", parseSize, "50 G");
 const speed = unit("speed", parseSpeed, "10 m/s");
 
 const port = z.number().int().min(1).max(65535);
+const email = z.email({ pattern: EMAIL });
+const pgIdentifier = (fallback: string) =>
+  z
+    .string()
+    .regex(PG_IDENTIFIER, {
+      error: (iss) =>
+        `${json(iss.input)} is not a PostgreSQL identifier: use lower-case letters, digits and _ (start with a letter or _, at most 63 characters)`,
+    })
+    .default(fallback);
 const ipv4 = z.string().refine((v) => IPV4.test(v), {
   error: (iss) => `${json(iss.input)} is not an IPv4 bind address; use e.g. "127.0.0.1" or "0.0.0.0"`,
 });
@@ -180,7 +195,8 @@ const s3Schema = z.strictObject({
   /** SSE-KMS with this key; SSE-S3 when absent. */
   kmsKeyArn: z
     .string()
-    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+$/, {
+    // A key ARN, not an alias: IAM grants key operations on keys only.
+    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, {
       error: (iss) => `${json(iss.input)} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)`,
     })
     .optional(),
@@ -270,8 +286,9 @@ const imagesSchema = z.strictObject({
   webuiNginx: z.string().optional(),
   catalog: z.string().default("postgres:16.10-bookworm"),
   smtp: z.string().default("boky/postfix:v4.4.0"),
-  minio: z.string().default("minio/minio:RELEASE.2025-09-07T16-13-09Z"),
-  minioClient: z.string().default("minio/mc:RELEASE.2025-08-13T08-35-41Z"),
+  // MinIO publishes release images on quay.io only.
+  minio: z.string().default("quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z"),
+  minioClient: z.string().default("quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z"),
 });
 
 const rotationSchema = z.strictObject({
@@ -328,18 +345,9 @@ const rawSchema = z.strictObject({
   catalog: z
     .strictObject({
       name: bareosName("catalog name").default("MyCatalog"),
-      dbName: z
-        .string()
-        .regex(/^[a-z_][a-z0-9_]{0,62}$/)
-        .default("bareos"),
-      dbUser: z
-        .string()
-        .regex(/^[a-z_][a-z0-9_]{0,62}$/)
-        .default("bareos"),
-      adminUser: z
-        .string()
-        .regex(/^[a-z_][a-z0-9_]{0,62}$/)
-        .default("postgres"),
+      dbName: pgIdentifier("bareos"),
+      dbUser: pgIdentifier("bareos"),
+      adminUser: pgIdentifier("postgres"),
     })
     .default(() => ({ name: "MyCatalog", dbName: "bareos", dbUser: "bareos", adminUser: "postgres" })),
   pools: z
@@ -385,9 +393,9 @@ const rawSchema = z.strictObject({
         .optional(),
       smarthostPort: port.default(587),
       username: z.string().min(1).optional(),
-      from: z.email().default("bareos@localhost"),
+      from: email.default("bareos@localhost"),
       /** Operator mail: job reports and intervention requests. */
-      to: z.array(z.email()).min(1).default(["root@localhost"]),
+      to: z.array(email).min(1).default(["root@localhost"]),
       /** ses: create an IAM user whose SMTP password drives the relay (smarthost = SES endpoint). */
       ses: z.boolean().default(false),
     })
@@ -584,7 +592,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case "invalid_type":
       return input === undefined
         ? `is required (${issue.expected})`
-        : `${json(input)} is not valid: expected ${issue.expected}`;
+        : `${json(input)} is not valid: expected ${issue.expected === "int" ? "an integer" : issue.expected}`;
     case "invalid_value":
       return `${json(input)} is not allowed; use one of ${issue.values.map((v) => json(v)).join(", ")}`;
     case "too_small":
@@ -596,7 +604,19 @@ function describeIssue(issue: z.core.$ZodIssue): string {
         ? `${json(input)} is too long: at most ${String(issue.maximum)}`
         : `${json(input)} is too large: the maximum is ${String(issue.maximum)}`;
     case "invalid_format":
-      return `${json(input)} is not a valid ${issue.format}`;
+      switch (issue.format) {
+        case "regex":
+          // Our own messages start with the value; zod's default one names only the pattern.
+          return issue.message.startsWith(json(input))
+            ? issue.message
+            : `${json(input)} does not match the pattern ${issue.pattern ?? ""}`;
+        case "email":
+          return `${json(input)} is not an email address; use e.g. "backup-admins@example.com"`;
+        case "url":
+          return `${json(input)} is not an http(s) URL; use e.g. "https://s3.example.com"`;
+        default:
+          return `${json(input)} is not a valid ${issue.format}`;
+      }
     case "invalid_union":
       return `${json(input)} is not valid: expected a string or a number`;
     default:
@@ -756,6 +776,27 @@ function normalise(r: Raw, ctx: ReadContext, problem: Problem): Settings {
   if (provider !== "existing" && r.s3.endpoint !== undefined) {
     problem(["s3", "endpoint"], `is only used with s3.provider "existing" (provider is ${json(provider)})`);
   }
+  // Client and user names become parts of Pulumi resource names, where "::" separates URN fields.
+  r.clients.forEach((c, i) => {
+    if (c.name.includes("::")) problem(["clients", i, "name"], `${json(c.name)} must not contain "::"`);
+  });
+  r.webui.users.forEach((u, i) => {
+    if (u.name.includes("::"))
+      problem(["webui", "users", i, "name"], `${json(u.name)} must not contain "::"`);
+  });
+  for (const [key, names, what] of [
+    ["clients", r.clients.map((c) => c.name), "client"],
+    ["webuiUsers", r.webui.users.map((u) => u.name), "webui user"],
+  ] as const) {
+    for (const name of Object.keys(r.rotation[key])) {
+      if (!names.includes(name)) {
+        problem(
+          ["rotation", key, name],
+          `names no ${what}; defined: ${names.join(", ")} (a typo would rotate nothing)`,
+        );
+      }
+    }
+  }
   if (provider !== "aws" && r.s3.kmsKeyArn !== undefined) {
     problem(["s3", "kmsKeyArn"], `is only used with s3.provider "aws" (provider is ${json(provider)})`);
   }
@@ -829,6 +870,12 @@ function normalise(r: Raw, ctx: ReadContext, problem: Problem): Settings {
             minute: 0,
           },
         };
+      }
+      if (longestGapDays([when]) === undefined) {
+        problem(
+          ["schedules", i, "runs", j, "when"],
+          `${json(run.when)} never fires: no day matches all of its weekdays, weeks, months and days of month`,
+        );
       }
       return { level: run.level, when };
     }),
@@ -929,7 +976,7 @@ function normalise(r: Raw, ctx: ReadContext, problem: Problem): Settings {
       if (value !== undefined && !known.includes(value)) {
         problem(
           ["jobs", i, key],
-          `${json(value)} names no ${what}; defined: ${known.length ? known.join(", ") : "none"}`,
+          `${json(value)} names no ${what}; defined: ${known.length ? [...new Set(known)].join(", ") : "none"}`,
         );
       }
     };
@@ -962,7 +1009,7 @@ function normalise(r: Raw, ctx: ReadContext, problem: Problem): Settings {
         );
         const p = poolByName.get(given);
         if (p && p.level !== level)
-          problem(["jobs", i, key], `${json(given)} is a ${p.level} pool, not a ${level} pool`);
+          problem(["jobs", i, key], `${json(given)} is ${article(p.level)} pool, not ${article(level)} pool`);
         return given;
       }
       // Differential falls back to the full pool and incremental to differential, like Bareos's own defaults.
@@ -1112,6 +1159,11 @@ function normalise(r: Raw, ctx: ReadContext, problem: Problem): Settings {
   };
 }
 
+/** "a Full", "an Incremental". */
+function article(word: string): string {
+  return `${/^[AEIOU]/i.test(word) ? "an" : "a"} ${word}`;
+}
+
 function firstManaged(r: Raw): number {
   return r.clients.findIndex((c) => c.managed);
 }
@@ -1173,6 +1225,7 @@ export function rawFromPulumiConfig(
 
 function splitKey(fullName: string): [string, string] {
   const i = fullName.indexOf(":");
+  if (i < 0) return ["", fullName];
   // The runtime spells namespaced keys "project:config:key" in some code paths.
   const ns = fullName.slice(0, i);
   const key = fullName.slice(i + 1).replace(/^config:/, "");
