@@ -78,6 +78,14 @@ const pgIdentifier = (fallback: string) =>
         `${json(iss.input)} is not a PostgreSQL identifier: use lower-case letters, digits and _ (start with a letter or _, at most 63 characters)`,
     })
     .default(fallback);
+/** Free text written into a quoted Bareos string: a line break cannot be written there. */
+const oneLine = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => ![...v].some((c) => c < " " || c === "\u007f"), {
+      error: (iss) => `${json(iss.input)} contains a line break or control character`,
+    });
 const ipv4 = z.string().refine((v) => IPV4.test(v), {
   error: (iss) => `${json(iss.input)} is not an IPv4 bind address; use e.g. "127.0.0.1" or "0.0.0.0"`,
 });
@@ -99,7 +107,7 @@ const poolSchema = z.strictObject({
   labelFormat: z.string().regex(/^[A-Za-z0-9_.:-]+$/, {
     error: (iss) => `${json(iss.input)} is not a label prefix: use letters, digits and - _ . :`,
   }),
-  description: z.string().max(200).optional(),
+  description: oneLine(200).optional(),
 });
 
 const scheduleRunSchema = z.strictObject({
@@ -110,19 +118,19 @@ const scheduleRunSchema = z.strictObject({
 const scheduleSchema = z.strictObject({
   name: bareosName("schedule name"),
   runs: z.array(scheduleRunSchema).min(1),
-  description: z.string().max(200).optional(),
+  description: oneLine(200).optional(),
 });
 
 const fileSetSchema = z.strictObject({
   name: bareosName("fileset name"),
-  description: z.string().max(200).optional(),
+  description: oneLine(200).optional(),
   include: z.array(pathString).default([]),
   /** Literal paths or shell wildcards (`*.tmp`); wildcards are rendered as WildFile excludes. */
-  exclude: z.array(z.string().min(1)).default([]),
+  exclude: z.array(oneLine(4096).min(1)).default([]),
   signature: z.enum(["XXH128", "SHA256", "SHA512", "SHA1", "MD5"]).default("XXH128"),
   compression: z.enum(["LZ4", "LZ4HC", "GZIP", "none"]).default("LZ4"),
   /** FD plugin command lines (`Plugin = "python3:module_name=..."`), e.g. for the Microsoft 365 plugin. */
-  plugins: z.array(z.string().min(1)).default([]),
+  plugins: z.array(oneLine(4096).min(1)).default([]),
 });
 
 const mountSchema = z.strictObject({
@@ -144,7 +152,7 @@ const clientSchema = z.strictObject({
   pluginNames: z.array(bareosName("plugin name")).default([]),
   /** Host paths bind-mounted read-only into a managed client, to back up. */
   mounts: z.array(mountSchema).optional(),
-  description: z.string().max(200).optional(),
+  description: oneLine(200).optional(),
 });
 
 const jobSchema = z.strictObject({
@@ -161,7 +169,7 @@ const jobSchema = z.strictObject({
   level: levelEnum.default("Incremental"),
   priority: z.number().int().min(1).max(100).default(10),
   enabled: z.boolean().default(true),
-  description: z.string().max(200).optional(),
+  description: oneLine(200).optional(),
 });
 
 const webuiUserSchema = z.strictObject({
@@ -334,6 +342,20 @@ const rawSchema = z.strictObject({
       mediaType: bareosName("media type").default("S3_Object"),
       maximumConcurrentJobs: z.number().int().min(1).max(100).default(1),
       memoryLimit: size.default(2 * GiB),
+      /**
+       * The storage daemon's address as file daemons see it (the director hands it to them). Defaults to
+       * the container's DNS name, which only managed clients resolve: unmanaged clients need a host name
+       * of the Docker host and `publish`.
+       */
+      address: z
+        .string()
+        .regex(/^[A-Za-z0-9.-]+$/, {
+          error: (iss) => `${json(iss.input)} is not a host name or IPv4 address`,
+        })
+        .optional(),
+      publish: z.boolean().default(false),
+      bindAddress: ipv4.default("127.0.0.1"),
+      port: port.default(9103),
     })
     .default(() => ({
       name: "bareos-sd",
@@ -341,6 +363,9 @@ const rawSchema = z.strictObject({
       mediaType: "S3_Object",
       maximumConcurrentJobs: 1,
       memoryLimit: 2 * GiB,
+      publish: false,
+      bindAddress: "127.0.0.1",
+      port: 9103,
     })),
   catalog: z
     .strictObject({
@@ -735,6 +760,12 @@ function normalise(r: Raw, ctx: ReadContext, problem: Problem): Settings {
       `${json(storageClass)} is not allowed; use one of ${READABLE_STORAGE_CLASSES.join(", ")} (Bareos must read volumes back without a restore request)`,
     );
   }
+  if (backend === "droplet" && !["STANDARD", "STANDARD_IA"].includes(storageClass)) {
+    problem(
+      ["s3", "storageClass"],
+      `${json(storageClass)} is not supported by the droplet backend (libdroplet knows STANDARD and STANDARD_IA); use one of those or "dplcompat"`,
+    );
+  }
   r.s3.transitions.forEach((t, i) => {
     if (ARCHIVE_STORAGE_CLASSES.includes(t.storageClass)) {
       problem(
@@ -880,6 +911,13 @@ function normalise(r: Raw, ctx: ReadContext, problem: Problem): Settings {
       return { level: run.level, when };
     }),
   }));
+  r.schedules.forEach((s, i) => {
+    if (s.name === "WeeklyCycleAfterBackup")
+      problem(
+        ["schedules", i, "name"],
+        `"WeeklyCycleAfterBackup" is reserved for the catalog backup's schedule`,
+      );
+  });
   duplicates(
     r.schedules.map((s) => s.name),
     (i, n) => problem(["schedules", i, "name"], `${json(n)} is used twice; schedule names must be unique`),
@@ -891,6 +929,11 @@ function normalise(r: Raw, ctx: ReadContext, problem: Problem): Settings {
     (i, n) => problem(["fileSets", i, "name"], `${json(n)} is used twice; fileset names must be unique`),
   );
   r.fileSets.forEach((f, i) => {
+    if (f.name === "Catalog")
+      problem(
+        ["fileSets", i, "name"],
+        `"Catalog" is reserved for the catalog backup's fileset the stack renders`,
+      );
     if (f.include.length === 0 && f.plugins.length === 0) {
       problem(
         ["fileSets", i, "include"],
@@ -967,6 +1010,49 @@ function normalise(r: Raw, ctx: ReadContext, problem: Problem): Settings {
       );
     }
   });
+
+  // Unmanaged clients connect to the storage daemon themselves (data never passes the director).
+  const unmanaged = r.clients.filter((c) => !c.managed).map((c) => c.name);
+  if (unmanaged.length > 0) {
+    const who = `unmanaged client(s) ${unmanaged.map((n) => json(n)).join(", ")}`;
+    if (r.storage.address === undefined) {
+      problem(
+        ["storage", "address"],
+        `is required with ${who}: the Docker host's name they reach the storage daemon at`,
+      );
+    }
+    if (!r.storage.publish) {
+      problem(
+        ["storage", "publish"],
+        `false leaves the storage daemon unreachable for ${who}; set it to true`,
+      );
+    } else if (r.storage.bindAddress === "127.0.0.1") {
+      problem(
+        ["storage", "bindAddress"],
+        `"127.0.0.1" leaves the storage daemon unreachable for ${who}; bind a host address`,
+      );
+    }
+  }
+  if (r.storage.address !== undefined && !r.storage.publish) {
+    problem(
+      ["storage", "address"],
+      `${json(r.storage.address)} is only reachable with storage.publish: true`,
+    );
+  }
+  if (r.storage.publish) {
+    const taken = [
+      { what: "the webui's published port", ip: r.webui.bindAddress, port: r.webui.port },
+      ...(r.director.publish
+        ? [{ what: "the published director port", ip: r.director.bindAddress, port: r.director.port }]
+        : []),
+    ];
+    for (const t of taken) {
+      const sameIp =
+        t.ip === r.storage.bindAddress || t.ip === "0.0.0.0" || r.storage.bindAddress === "0.0.0.0";
+      if (sameIp && t.port === r.storage.port)
+        problem(["storage", "port"], `${r.storage.port} is also ${t.what}`);
+    }
+  }
 
   // ---- jobs and their references
   const poolByName = new Map(pools.map((p) => [p.name, p]));

@@ -141,6 +141,10 @@ describe("defaults (an empty stack)", () => {
       mediaType: "S3_Object",
       maximumConcurrentJobs: 1,
       memoryLimit: 2 * GiB,
+      // Not published: only managed clients, which resolve the container name.
+      publish: false,
+      bindAddress: "127.0.0.1",
+      port: 9103,
     });
     expect(s.storage.memoryLimit).toBeGreaterThan(s.s3.ioThreads * s.s3.ioSlots * s.s3.chunkSize);
   });
@@ -295,6 +299,7 @@ describe("normalisation", () => {
         { name: "extra-fd" },
         { name: "nas-fd", managed: false, address: "nas.example.com", port: 19102 },
       ],
+      storage: { address: "backup.example.com", publish: true, bindAddress: "192.0.2.10" },
     });
     expect(s.clients.map((c) => [c.name, c.address, c.port])).toEqual([
       ["bareos-fd", "bareos-fd", 9102],

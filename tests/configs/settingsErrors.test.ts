@@ -63,6 +63,42 @@ interface Case {
 const cases: Case[] = [
   // ---- rules added after review
   {
+    rule: "unmanaged client with the storage daemon only on the Docker network",
+    values: { clients: [CLIENT, { name: "nas-fd", managed: false, address: "nas" }] },
+    key: "storage.address",
+    message: /is required with unmanaged client\(s\) "nas-fd"/,
+  },
+  {
+    rule: "unmanaged client with an unpublished storage daemon",
+    values: {
+      clients: [CLIENT, { name: "nas-fd", managed: false, address: "nas" }],
+      storage: { address: "backup.example.com" },
+    },
+    key: "storage.publish",
+    message: /false leaves the storage daemon unreachable for unmanaged client\(s\) "nas-fd"/,
+  },
+  {
+    rule: "unmanaged client with the storage daemon on loopback",
+    values: {
+      clients: [CLIENT, { name: "nas-fd", managed: false, address: "nas" }],
+      storage: { address: "backup.example.com", publish: true },
+    },
+    key: "storage.bindAddress",
+    message: /"127.0.0.1" leaves the storage daemon unreachable/,
+  },
+  {
+    rule: "storage address without publishing",
+    values: { storage: { address: "backup.example.com" } },
+    key: "storage.address",
+    message: /"backup.example.com" is only reachable with storage.publish: true/,
+  },
+  {
+    rule: "storage port on the webui's port",
+    values: { storage: { publish: true, port: 8080 } },
+    key: "storage.port",
+    message: /8080 is also the webui's published port/,
+  },
+  {
     rule: "a KMS alias instead of a key ARN",
     values: { s3: { kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:alias/bareos" } },
     key: "s3.kmsKeyArn",

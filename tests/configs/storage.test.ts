@@ -1,0 +1,207 @@
+import { S3CFG_PATH, renderS3Backend } from "../../configs/s3backend";
+import {
+  BUCKET,
+  fakeSecrets,
+  file,
+  keyValues,
+  render,
+  resource,
+  resourcesOf,
+  settingsFrom,
+  value,
+} from "./fixtures";
+
+const SD = "/etc/bareos/bareos-sd.d";
+
+function deviceOptions(options: string): Record<string, string> {
+  return Object.fromEntries(options.split(",").map((kv) => kv.split("=") as [string, string]));
+}
+
+describe("storage daemon tree", () => {
+  it("holds the Storage, Director, Device and Messages resources and the s3cmd config", () => {
+    const { out } = render();
+    expect(Object.keys(out.storage)).toEqual([
+      `${SD}/device/S3Storage.conf`,
+      `${SD}/director/bareos-dir.conf`,
+      `${SD}/messages/Standard.conf`,
+      `${SD}/storage/bareos-sd.conf`,
+      S3CFG_PATH,
+    ]);
+    const byType = resourcesOf(out.storage, "bareos-sd.d");
+    for (const [type, names] of byType) {
+      for (const [name] of names) expect(Object.keys(out.storage)).toContain(`${SD}/${type}/${name}.conf`);
+    }
+    expect(value(resource(out.storage, `${SD}/storage/bareos-sd.conf`), "Messages")).toBe("Standard");
+  });
+
+  it("agrees with the director's Storage resource on device, media type and password", () => {
+    const { out } = render({ storage: { deviceName: "S3Dev", mediaType: "S3_Media" } });
+    const dirStorage = resource(out.director, "/etc/bareos/bareos-dir.d/storage/S3Dev.conf");
+    const device = resource(out.storage, `${SD}/device/S3Dev.conf`);
+    const sdDirector = resource(out.storage, `${SD}/director/bareos-dir.conf`);
+    expect(value(dirStorage, "Device")).toBe(value(device, "Name"));
+    expect(value(dirStorage, "Media Type")).toBe(value(device, "Media Type"));
+    expect(value(dirStorage, "Media Type")).toBe("S3_Media");
+    expect(value(dirStorage, "Password")).toBe(value(sdDirector, "Password"));
+    expect(value(dirStorage, "Address")).toBe("bareos-sd");
+    expect(value(sdDirector, "Name")).toBe(
+      value(resource(out.director, "/etc/bareos/bareos-dir.d/director/bareos-dir.conf"), "Name"),
+    );
+  });
+
+  it("writes the S3 device like Bareos' examples, Archive Device quoted", () => {
+    const { out } = render();
+    const text = file(out.storage, `${SD}/device/S3Storage.conf`);
+    expect(text).toContain('Archive Device = "S3 Object Storage"\n');
+    const device = resource(out.storage, `${SD}/device/S3Storage.conf`);
+    expect(value(device, "Archive Device")).toBe("S3 Object Storage");
+    expect(
+      ["Label Media", "Random Access", "Automatic Mount", "Removable Media", "Always Open"].map((k) =>
+        value(device, k),
+      ),
+    ).toEqual(["yes", "yes", "yes", "no", "no"]);
+    expect(value(device, "Maximum Concurrent Jobs")).toBe("1");
+  });
+
+  it("writes the SD's Maximum Concurrent Jobs on 22 only (deprecated since 24)", () => {
+    for (const v of ["22", "24", "25"]) {
+      const { out } = render({ bareosVersion: v, ...(v === "22" ? { s3: { backend: "droplet" } } : {}) });
+      const storage = resource(out.storage, `${SD}/storage/bareos-sd.conf`);
+      expect([v, value(storage, "Maximum Concurrent Jobs")]).toEqual([v, v === "22" ? "20" : undefined]);
+    }
+  });
+});
+
+describe("dplcompat backend", () => {
+  it("passes only options dplcompat and the s3cmd wrapper know, chunk size in plain bytes", () => {
+    const { out } = render({
+      s3: { chunkSize: "250 M", ioThreads: 4, ioSlots: 2, storageClass: "STANDARD_IA" },
+      storage: { memoryLimit: "4 G" },
+    });
+    const device = resource(out.storage, `${SD}/device/S3Storage.conf`);
+    expect(value(device, "Device Type")).toBe("dplcompat");
+    const options = deviceOptions(value(device, "Device Options") ?? "");
+    expect(options).toEqual({
+      iothreads: "4",
+      ioslots: "2",
+      retries: "0",
+      program: "s3cmd-wrapper.sh",
+      s3cfg: S3CFG_PATH,
+      bucket: BUCKET,
+      chunksize: String(250 * 1024 * 1024),
+      storage_class: "STANDARD_IA",
+    });
+    expect(options.chunksize).toMatch(/^\d+$/);
+    expect(value(device, "Device Options")).not.toMatch(/profile=/);
+  });
+
+  it("writes an s3cmd config for AWS with regional virtual-host addressing, readable by its owner only", () => {
+    const { out } = render({ s3: { region: "eu-central-1" } });
+    expect(out.storage[S3CFG_PATH].mode).toBe(0o600);
+    const text = file(out.storage, S3CFG_PATH);
+    expect(text.split("\n")[0]).toBe("[default]");
+    expect(keyValues(text)).toEqual({
+      access_key: "AKIAEXAMPLE",
+      secret_key: "secret/key+EXAMPLE",
+      host_base: "s3.eu-central-1.amazonaws.com",
+      host_bucket: "%(bucket)s.s3.eu-central-1.amazonaws.com",
+      bucket_location: "eu-central-1",
+      use_https: "True",
+      signature_v2: "False",
+    });
+  });
+
+  it("addresses the local MinIO path-style over plain HTTP", () => {
+    const { out } = render({ s3: { provider: "minio", bucketName: "backups" } });
+    const kv = keyValues(file(out.storage, S3CFG_PATH));
+    expect(kv.host_base).toBe("minio:9000");
+    expect(kv.host_bucket).toBe(kv.host_base);
+    expect(kv.use_https).toBe("False");
+  });
+
+  it("uses an S3-compatible endpoint's host, scheme and addressing style", () => {
+    const pathStyle = render({
+      s3: { provider: "existing", bucketName: "bkt", endpoint: "http://ceph.local:7480", pathStyle: true },
+      s3AccessKeyId: "k",
+      s3SecretAccessKey: "s",
+    });
+    const kv = keyValues(file(pathStyle.out.storage, S3CFG_PATH));
+    expect([kv.host_base, kv.host_bucket, kv.use_https]).toEqual([
+      "ceph.local:7480",
+      "ceph.local:7480",
+      "False",
+    ]);
+    const vhost = render({
+      s3: { provider: "existing", bucketName: "bkt", endpoint: "https://s3.example.net" },
+      s3AccessKeyId: "k",
+      s3SecretAccessKey: "s",
+    });
+    const kv2 = keyValues(file(vhost.out.storage, S3CFG_PATH));
+    expect([kv2.host_base, kv2.host_bucket, kv2.use_https]).toEqual([
+      "s3.example.net",
+      "%(bucket)s.s3.example.net",
+      "True",
+    ]);
+  });
+
+  it("refuses credentials or option values that would break their line", () => {
+    const settings = settingsFrom();
+    const secrets = { ...fakeSecrets(settings), s3SecretAccessKey: "a\nb" };
+    expect(() => renderS3Backend(settings, secrets, BUCKET)).toThrow(/secret key/);
+    expect(() => renderS3Backend(settings, fakeSecrets(settings), "a,b")).toThrow(/bucket/);
+  });
+});
+
+describe("droplet backend", () => {
+  const droplet = { bareosVersion: "22", s3: { backend: "droplet", region: "eu-west-1" } };
+
+  it("points the device at a .profile file with the bucket, plain-byte chunks and one job", () => {
+    const { out } = render(droplet);
+    const device = resource(out.storage, `${SD}/device/S3Storage.conf`);
+    expect(value(device, "Device Type")).toBe("droplet");
+    const options = deviceOptions(value(device, "Device Options") ?? "");
+    expect(options.profile).toMatch(/^\/etc\/bareos\/bareos-sd\.d\/device\/droplet\/[^/]+\.profile$/);
+    expect(options).toMatchObject({
+      bucket: BUCKET,
+      chunksize: String(10 * 1024 * 1024),
+      retries: "0",
+      storageclass: "STANDARD",
+    });
+    expect(Object.keys(options).sort()).toEqual([
+      "bucket",
+      "chunksize",
+      "ioslots",
+      "iothreads",
+      "profile",
+      "retries",
+      "storageclass",
+    ]);
+    expect(value(device, "Maximum Concurrent Jobs")).toBe("1");
+    expect(Object.keys(out.storage)).toContain(options.profile);
+    expect(Object.keys(out.storage)).not.toContain(S3CFG_PATH);
+  });
+
+  it("writes a comment-free droplet profile for the regional AWS host, owner-readable only", () => {
+    const { out } = render(droplet);
+    const [path] = Object.keys(out.storage).filter((p) => p.endsWith(".profile"));
+    expect(out.storage[path].mode).toBe(0o600);
+    const text = file(out.storage, path);
+    expect(text).not.toContain("#");
+    expect(keyValues(text)).toEqual({
+      host: "s3.eu-west-1.amazonaws.com",
+      use_https: "true",
+      access_key: '"AKIAEXAMPLE"',
+      secret_key: '"secret/key+EXAMPLE"',
+      aws_auth_sign_version: "4",
+      aws_region: "eu-west-1",
+      backend: "s3",
+      pricing_dir: '""',
+    });
+  });
+
+  it("refuses storage classes libdroplet does not know, at settings time", () => {
+    expect(() =>
+      settingsFrom({ bareosVersion: "22", s3: { backend: "droplet", storageClass: "GLACIER_IR" } }),
+    ).toThrow(/bareos-s3-backup:s3\.storageClass: "GLACIER_IR" is not supported by the droplet backend/);
+  });
+});
