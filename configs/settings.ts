@@ -1134,11 +1134,21 @@ function normalise(r: Raw, ctx: ReadContext, problem: Problem): Settings {
   });
 
   // ---- retention vs schedule: a pool must keep a backup until the next one of the level it depends on
+  // A gap depends on the schedule only; computed once per schedule, not per job (500 clients stay fast).
+  const gaps = new Map<string, number | undefined>();
   jobs.forEach((job, i) => {
     const schedule = schedules.find((s) => s.name === job.schedule);
     if (!schedule) return;
-    const gap = (levels: string[]) =>
-      longestGapDays(schedule.runs.filter((run) => levels.includes(run.level)).map((run) => run.when));
+    const gap = (levels: string[]) => {
+      const key = `${schedule.name}\u0000${levels.join(",")}`;
+      if (!gaps.has(key)) {
+        gaps.set(
+          key,
+          longestGapDays(schedule.runs.filter((run) => levels.includes(run.level)).map((run) => run.when)),
+        );
+      }
+      return gaps.get(key);
+    };
     const checks: [string, number | undefined, string][] = [
       [job.fullPool, gap(["Full"]), "Full"],
       [job.differentialPool, gap(["Full"]), "Full"],
@@ -1262,24 +1272,38 @@ function duplicates(values: readonly string[], report: (index: number, value: st
   });
 }
 
-/** The raw values of a stack file's `config:` block (project-prefixed keys), and which are secure. */
-export function rawFromStackFile(
+/**
+ * A stack file's `config:` block as the Pulumi CLI hands it to a program: every value a string (objects,
+ * arrays and numbers as JSON), `secure:` values replaced by `placeholder(fullKey)` and listed as secret.
+ */
+export function runtimeConfigOf(
   config: Readonly<Record<string, unknown>>,
-  placeholder: (key: string) => string,
-): RawConfig {
-  const values: Record<string, unknown> = {};
+  placeholder: (fullKey: string) => string,
+): { values: Record<string, string>; secretKeys: Set<string> } {
+  const values: Record<string, string> = {};
   const secretKeys = new Set<string>();
-  for (const [fullName, value] of Object.entries(config)) {
-    const [ns, key] = splitKey(fullName);
-    if (ns !== PROJECT) continue;
-    if (value !== null && typeof value === "object" && "secure" in value) {
+  for (const [key, v] of Object.entries(config)) {
+    if (v !== null && typeof v === "object" && "secure" in v) {
       values[key] = placeholder(key);
       secretKeys.add(key);
     } else {
-      values[key] = value;
+      values[key] =
+        v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
     }
   }
   return { values, secretKeys };
+}
+
+/**
+ * The raw values of a stack file, read through the same string view the program gets (so
+ * `pulumi config set protect true`, stored as the string "true", reads as a boolean in both).
+ */
+export function rawFromStackFile(
+  config: Readonly<Record<string, unknown>>,
+  placeholder: (fullKey: string) => string,
+): RawConfig {
+  const { values, secretKeys } = runtimeConfigOf(config, placeholder);
+  return rawFromPulumiConfig(values, (k) => secretKeys.has(k));
 }
 
 /**

@@ -10,7 +10,7 @@ import {
   placeholderSecrets,
   renderAll,
 } from "../configs/render";
-import { PROJECT, Settings, parseSettings, rawFromPulumiConfig } from "../configs/settings";
+import { PROJECT, Settings, parseSettings, rawFromStackFile } from "../configs/settings";
 import { BareosMajor, Daemon, LoadedSchemas, Problem, validateFileTree } from "../configs/schema/validate";
 
 /**
@@ -108,28 +108,6 @@ export function stackConfig(
 }
 
 /**
- * The config as the Pulumi CLI hands it to the program: every value a string (objects and arrays as JSON),
- * `secure:` values replaced by placeholders and marked secret.
- */
-export function runtimeConfig(config: Readonly<Record<string, unknown>>): {
-  values: Record<string, string>;
-  secretKeys: Set<string>;
-} {
-  const values: Record<string, string> = {};
-  const secretKeys = new Set<string>();
-  for (const [key, v] of Object.entries(config)) {
-    if (v !== null && typeof v === "object" && "secure" in v) {
-      values[key] = secretPlaceholder(key.slice(key.lastIndexOf(":") + 1));
-      secretKeys.add(key);
-    } else {
-      values[key] =
-        v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
-    }
-  }
-  return { values, secretKeys };
-}
-
-/**
  * The validated settings of a stack; throws SettingsError (the program's own messages) or StackFileError.
  * Reads through the runtime's string view rather than the YAML values, because that is what the program
  * sees: `pulumi config set protect true` stores the string "true", which the program reads as a boolean.
@@ -141,11 +119,8 @@ export function settingsOfStack(
   projectDir: string,
 ): Settings {
   const { config } = stackConfig(projectYaml, stackYaml, stack);
-  const { values, secretKeys } = runtimeConfig(config);
-  return parseSettings(
-    rawFromPulumiConfig(values, (k) => secretKeys.has(k)),
-    { stack, projectDir },
-  );
+  const raw = rawFromStackFile(config, (key) => secretPlaceholder(key.slice(key.lastIndexOf(":") + 1)));
+  return parseSettings(raw, { stack, projectDir });
 }
 
 /** The rendered trees of `settings`, each placed under the directory of the container or host that gets it. */

@@ -499,12 +499,13 @@ describe("rawFromStackFile", () => {
   );
 
   it("keeps this project's values, without the prefix, and ignores other namespaces", () => {
+    // Read through the CLI's string view, as the program reads them: "24" arrives as JSON 24.
     expect(raw.values).toEqual({
       protect: true,
       s3: { provider: "existing", bucketName: "my-backups" },
-      s3AccessKeyId: "<secret s3AccessKeyId>",
-      s3SecretAccessKey: "<secret s3SecretAccessKey>",
-      bareosVersion: "24",
+      s3AccessKeyId: `<secret ${PROJECT}:s3AccessKeyId>`,
+      s3SecretAccessKey: `<secret ${PROJECT}:s3SecretAccessKey>`,
+      bareosVersion: 24,
     });
     expect(raw.values).not.toHaveProperty("region");
   });
@@ -512,9 +513,18 @@ describe("rawFromStackFile", () => {
   it("turns secure values into placeholders that count as secret", () => {
     expect([...raw.secretKeys].sort()).toEqual(["s3AccessKeyId", "s3SecretAccessKey"]);
     const s = parseSettings(raw, ctx);
-    expect(s.secrets.s3AccessKeyId).toBe("<secret s3AccessKeyId>");
+    expect(s.secrets.s3AccessKeyId).toBe(`<secret ${PROJECT}:s3AccessKeyId>`);
     expect(s.protect).toBe(true);
     expect(s.bareosVersion).toBe("24");
+  });
+
+  it("reads what `pulumi config set` stores as strings the way the program does", () => {
+    const r = rawFromStackFile(
+      { [`${PROJECT}:protect`]: "true", [`${PROJECT}:bareosVersion`]: "25" },
+      () => "x",
+    );
+    expect(r.values).toEqual({ protect: true, bareosVersion: 25 });
+    expect(parseSettings(r, ctx).protect).toBe(true);
   });
 
   it("leaves a plain secret plain, so parseSettings refuses it", () => {

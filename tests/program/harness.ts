@@ -4,12 +4,24 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import type * as PulumiModule from "@pulumi/pulumi";
+import { runtimeConfigOf } from "../../configs/settings";
 
 export const PROJECT = "bareos-s3-backup";
 export const ROOT = path.resolve(__dirname, "../..");
 export const ACCOUNT = "123456789012";
 
 type Pulumi = typeof PulumiModule;
+
+/**
+ * What the mocked Docker engine does with one-shot containers (`mustRun: false`): the named ones exit 1
+ * with `failingLogs`, every other one exits 0. Tests set it before a run and reset it after.
+ */
+export const dockerMock = { failingContainers: new Set<string>(), failingLogs: "" };
+
+/** A stand-in PEM block; its body is random so each key is a distinct secret value. */
+function fakePem(label: string, body: string): string {
+  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+}
 
 /** Stack config as the Pulumi CLI hands it to the program: all strings, and the secret keys. */
 export interface StackConfig {
@@ -79,17 +91,8 @@ export function stackFileConfig(stack: string): StackConfig {
   const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
     config?: Record<string, unknown>;
   };
-  const values: Record<string, string> = {};
-  const secretKeys: string[] = [];
-  for (const [key, value] of Object.entries(doc.config ?? {})) {
-    if (value !== null && typeof value === "object" && "secure" in value) {
-      values[key] = secretPlaceholder(key);
-      secretKeys.push(key);
-    } else {
-      values[key] = toConfigString(value);
-    }
-  }
-  return { values, secretKeys };
+  const { values, secretKeys } = runtimeConfigOf(doc.config ?? {}, secretPlaceholder);
+  return { values, secretKeys: [...secretKeys] };
 }
 
 /** Inline config: `values` keyed without the project prefix, `secrets` set as secret config. */
@@ -312,7 +315,9 @@ async function runIsolated(
             const secret = gen(LOWER + UPPER + DIGITS + "/+", 40);
             secretValues.add(id);
             secretValues.add(secret);
-            Object.assign(state, { secret, status: "Active" });
+            const sesSmtpPasswordV4 = gen(LOWER + UPPER + DIGITS, 44);
+            secretValues.add(sesSmtpPasswordV4);
+            Object.assign(state, { secret, sesSmtpPasswordV4, status: "Active" });
             break;
           }
           case "random:index/randomPassword:RandomPassword": {
@@ -322,6 +327,34 @@ async function runIsolated(
             Object.assign(state, { result });
             break;
           }
+          case "docker:index/container:Container": {
+            id = `${String(inputs.name)}-container-id`;
+            if (inputs.mustRun === false) {
+              const fails = dockerMock.failingContainers.has(String(inputs.name));
+              Object.assign(state, {
+                exitCode: fails ? 1 : 0,
+                containerLogs: fails ? dockerMock.failingLogs : "Configuration OK\n",
+              });
+            }
+            break;
+          }
+          case "docker:index/remoteImage:RemoteImage":
+            id = `sha256:${gen("0123456789abcdef", 64)}`;
+            Object.assign(state, { imageId: id, repoDigest: `${String(inputs.name)}@${id}` });
+            break;
+          case "docker:index/network:Network":
+          case "docker:index/volume:Volume":
+            id = String(inputs.name);
+            break;
+          case "tls:index/privateKey:PrivateKey": {
+            const privateKeyPem = fakePem("PRIVATE KEY", gen(LOWER + UPPER + DIGITS, 64));
+            secretValues.add(privateKeyPem.trim());
+            Object.assign(state, { privateKeyPem, publicKeyPem: fakePem("PUBLIC KEY", gen(LOWER, 32)) });
+            break;
+          }
+          case "tls:index/selfSignedCert:SelfSignedCert":
+            Object.assign(state, { certPem: fakePem("CERTIFICATE", gen(LOWER + UPPER + DIGITS, 64)) });
+            break;
           case "random:index/randomString:RandomString": {
             const result = gen(randomAlphabet(inputs), Number(inputs.length));
             id = result;
@@ -382,15 +415,29 @@ async function runIsolated(
 
   let programExports: Record<string, unknown> = {};
   let error: unknown;
+  // An error thrown inside an apply that feeds a resource (a failed configuration gate) fails that
+  // registration asynchronously; `pulumi up` reports it as the program's error, so record it as one.
+  const onRejection = (reason: unknown) => {
+    error ??= reason;
+  };
+  process.on("unhandledRejection", onRejection);
   try {
-    programExports = await program();
-  } catch (e) {
-    error = e;
+    try {
+      programExports = await program();
+    } catch (e) {
+      error = e;
+    }
+    // Resources waiting on invokes register later: drain every outstanding RPC.
+    const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+    if (waitForRPCs === undefined) throw new Error("@pulumi/pulumi has no runtime.waitForRPCs");
+    await waitForRPCs().catch((e: unknown) => {
+      error ??= e;
+    });
+    // Let rejections of the last microtasks arrive.
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off("unhandledRejection", onRejection);
   }
-  // Resources waiting on invokes register later: drain every outstanding RPC.
-  const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
-  if (waitForRPCs === undefined) throw new Error("@pulumi/pulumi has no runtime.waitForRPCs");
-  await waitForRPCs();
 
   const run: ProgramRun = {
     pulumi,
@@ -460,4 +507,14 @@ export const T = {
   bareosBackup: "bareos:index:BareosBackup",
   secrets: "bareos:secrets:Secrets",
   backupBucket: "bareos:backupBucket:BackupBucket",
+  container: "docker:index/container:Container",
+  image: "docker:index/remoteImage:RemoteImage",
+  network: "docker:index/network:Network",
+  volume: "docker:index/volume:Volume",
+  privateKey: "tls:index/privateKey:PrivateKey",
+  cert: "tls:index/selfSignedCert:SelfSignedCert",
+  gate: "bareos:gate:ConfigGate",
 } as const;
+
+/** Resource types of the Docker side of every stack. */
+export const DOCKER_TYPES = [T.container, T.image, T.network, T.volume];
