@@ -2,6 +2,7 @@
 import { BUCKET_ACTIONS, OBJECT_ACTIONS, storageDaemonPolicy } from "../../configs/iamPolicy";
 import { PASSWORD_LENGTH } from "../../components/secrets";
 import {
+  DOCKER_TYPES,
   ProgramRun,
   T,
   inlineConfig,
@@ -34,6 +35,7 @@ describe("resources", () => {
         T.accessKey,
         T.password,
         T.randomString,
+        ...DOCKER_TYPES,
       ]),
     );
     for (const type of [T.bucket, T.publicAccessBlock, T.ownership, T.encryption, T.versioning, T.lifecycle])
@@ -54,7 +56,8 @@ describe("resources", () => {
     const bucket = run.one(T.backupBucket);
     expect(secrets.parent).toBe(top.urn);
     expect(bucket.parent).toBe(top.urn);
-    for (const r of run.resources.filter((x) => x.custom)) {
+    // The passwords and the AWS resources sit in their components (the Docker side is tested in containers.test.ts).
+    for (const r of run.resources.filter((x) => x.custom && !x.type.startsWith("docker:"))) {
       expect([secrets.urn, bucket.urn]).toContain(r.parent);
       expect(r.name.startsWith(r.parent === secrets.urn ? "bareos-secrets-" : "bareos-s3-")).toBe(true);
     }
@@ -234,8 +237,8 @@ describe("secrets", () => {
   });
 
   test("no generated password or key appears outside a secret", async () => {
-    // 7 passwords + access key id and secret.
-    expect(run.secretValues.size).toBe(9);
+    // 7 passwords + access key id, secret and its (unused) SES SMTP password.
+    expect(run.secretValues.size).toBe(10);
     expect(await secretLeaks(run)).toEqual([]);
   });
 });
@@ -243,7 +246,16 @@ describe("secrets", () => {
 describe("stack outputs", () => {
   test("bucket name, endpoint, region in clear; the access key id only as a secret", async () => {
     const out = run.exports as Record<string, import("@pulumi/pulumi").Output<string>>;
-    expect(Object.keys(out).sort()).toEqual(["bucketName", "region", "s3AccessKeyId", "s3Endpoint"]);
+    expect(Object.keys(out).sort()).toEqual([
+      "bconsoleCommand",
+      "bucketName",
+      "containerNames",
+      "encryptionMasterKey",
+      "region",
+      "s3AccessKeyId",
+      "s3Endpoint",
+      "webuiUrl",
+    ]);
     expect(await run.resolve(out.bucketName)).toEqual({
       value: run.one(T.bucket).inputs.bucket,
       secret: false,

@@ -112,9 +112,10 @@ describe("provider minio", () => {
     expect((await run.resolve(out.s3Endpoint)).value).toBe("http://minio:9000");
   });
 
-  test("no credentials until the MinIO component provides them", () => {
-    expect(run.exports.s3AccessKeyId).toBeUndefined();
-    expect(run.exports.bareosSecrets).toBeUndefined();
+  test("the storage daemon's keys come from the MinIO component, as secrets", async () => {
+    const out = run.exports as Record<string, pulumi.Output<string>>;
+    expect(await run.resolve(out.s3AccessKeyId)).toEqual({ value: "bareos-sd", secret: true });
+    expect(run.byType(T.container).map((c) => c.inputs.name)).toContain("local-minio");
   });
 
   test("no leaks", async () => {

@@ -18,13 +18,18 @@ describe("bucket", () => {
     expect(prod.byType(T.randomString)).toEqual([]);
   });
 
-  test("protected and retained on delete; nothing else is", () => {
+  test("the bucket and the catalog volume are protected and retained on delete; nothing else is", () => {
     const bucket = prod.one(T.bucket);
     expect(bucket.protect).toBe(true);
     expect(bucket.retainOnDelete).toBe(true);
-    expect(prod.resources.filter((r) => r.protect || r.retainOnDelete).map((r) => r.type)).toEqual([
-      T.bucket,
-    ]);
+    const kept = prod.resources.filter((r) => r.protect || r.retainOnDelete);
+    expect(kept.map((r) => [r.type, r.inputs.name ?? r.inputs.bucket]).sort()).toEqual(
+      [
+        [T.bucket, "example-corp-bareos-prod"],
+        [T.volume, "prod-bareos-catalog"],
+      ].sort(),
+    );
+    expect(kept.every((r) => r.protect && r.retainOnDelete)).toBe(true);
   });
 
   test("no forceDestroy", () => {
@@ -144,7 +149,8 @@ describe("secrets", () => {
   });
 
   test("no generated password or key appears outside a secret", async () => {
-    expect(prod.secretValues.size).toBe(10);
+    // 8 passwords; access key id, secret and SES password; the master and two client private keys.
+    expect(prod.secretValues.size).toBe(14);
     expect(await secretLeaks(prod)).toEqual([]);
   });
 
@@ -194,9 +200,12 @@ describe("prod differs from dev where it must", () => {
   });
 
   test("the same resource shape otherwise (no V2 classes in either)", () => {
-    const types = (run: ProgramRun) =>
-      new Set(run.resources.map((r) => r.type).filter((t) => t !== T.randomString));
+    // Prod's clients encrypt (PKI keys); dev derives its bucket name (random suffix).
+    const only = new Set<string>([T.randomString, T.privateKey, T.cert, "bareos:security:ClientKeys"]);
+    const types = (run: ProgramRun) => new Set(run.resources.map((r) => r.type).filter((t) => !only.has(t)));
     expect(types(prod)).toEqual(types(dev));
+    expect(prod.byType(T.privateKey)).toHaveLength(3);
+    expect(dev.byType(T.privateKey)).toHaveLength(0);
     expect([...prod.resources, ...dev.resources].filter((r) => /V2$/.test(r.type))).toEqual([]);
   });
 });

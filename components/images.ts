@@ -1,0 +1,111 @@
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import type { Settings } from "../configs/settings";
+
+/** The images of the stack, by role. */
+export type ImageRole = "director" | "storage" | "fileDaemon" | "webui" | "webuiNginx";
+const BUILD_DIRS: Record<ImageRole, string> = {
+  director: "director",
+  storage: "storage",
+  fileDaemon: "filedaemon",
+  webui: "webui",
+  webuiNginx: "webui-nginx",
+};
+
+/** Bareos 22 images of the hand-built setup: unmaintained, kept as a legacy preset. php-fpm has no
+ * version tag; the hand-built setup ran "latest" too. */
+export const BARCUS_22: Record<ImageRole, string> = {
+  director: "barcus/bareos-director:22-alpine",
+  storage: "barcus/bareos-storage:22-alpine",
+  fileDaemon: "barcus/bareos-client:22-alpine",
+  webui: "barcus/php-fpm-alpine:latest",
+  webuiNginx: "barcus/bareos-webui:22-alpine",
+};
+
+/** A digest of every file of a build context, so a changed Dockerfile or script rebuilds the image. */
+export function contextHash(dir: string): string {
+  const hash = crypto.createHash("sha256");
+  const walk = (d: string) => {
+    for (const entry of fs
+      .readdirSync(d, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else {
+        hash.update(path.relative(dir, full));
+        hash.update(fs.readFileSync(full));
+      }
+    }
+  };
+  walk(dir);
+  return hash.digest("hex");
+}
+
+export interface BareosImagesArgs {
+  /** Which images to build or pull, and the Bareos version they carry. */
+  readonly images: Settings["images"];
+  readonly bareosVersion: Settings["bareosVersion"];
+  /** Folder holding `images/<name>/Dockerfile`. */
+  readonly contextRoot: string;
+}
+
+/**
+ * The container images: built from `images/` with the Bareos major pinned as a build argument, or
+ * pulled when settings name prebuilt ones (or the legacy barcus preset). Outputs are image ids, so a
+ * rebuilt image replaces the containers that run it.
+ */
+export class BareosImages extends pulumi.ComponentResource {
+  public readonly ids: Record<ImageRole | "catalog" | "smtp", pulumi.Output<string>>;
+  /** Where each image came from, for outputs and docs: a tag, or "built from images/<dir>". */
+  public readonly sources: Record<ImageRole, string>;
+
+  constructor(name: string, args: BareosImagesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("bareos:images:BareosImages", name, {}, opts);
+    const { images } = args;
+    const ids = {} as Record<ImageRole | "catalog" | "smtp", pulumi.Output<string>>;
+    const sources = {} as Record<ImageRole, string>;
+
+    for (const role of Object.keys(BUILD_DIRS) as ImageRole[]) {
+      const override = images[role] ?? (images.preset === "barcus-22" ? BARCUS_22[role] : undefined);
+      if (override !== undefined) {
+        sources[role] = override;
+        ids[role] = new docker.RemoteImage(
+          `${name}-${BUILD_DIRS[role]}`,
+          { name: override, keepLocally: true },
+          { parent: this },
+        ).imageId;
+        continue;
+      }
+      const context = path.join(args.contextRoot, BUILD_DIRS[role]);
+      const tag = `bareos-s3-backup/${BUILD_DIRS[role]}:${args.bareosVersion}`;
+      sources[role] = `built from images/${BUILD_DIRS[role]} as ${tag}`;
+      ids[role] = new docker.RemoteImage(
+        `${name}-${BUILD_DIRS[role]}`,
+        {
+          name: tag,
+          build: { context, buildArgs: { BAREOS_VERSION: args.bareosVersion }, tags: [tag] },
+          triggers: { context: contextHash(context), bareosVersion: args.bareosVersion },
+          keepLocally: true,
+        },
+        { parent: this },
+      ).imageId;
+    }
+    ids.catalog = new docker.RemoteImage(
+      `${name}-catalog`,
+      { name: images.catalog, keepLocally: true },
+      { parent: this },
+    ).imageId;
+    ids.smtp = new docker.RemoteImage(
+      `${name}-smtp`,
+      { name: images.smtp, keepLocally: true },
+      { parent: this },
+    ).imageId;
+
+    this.ids = ids;
+    this.sources = sources;
+    this.registerOutputs({ ids });
+  }
+}

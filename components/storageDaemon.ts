@@ -1,0 +1,56 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import type { FileTree } from "../configs/render";
+import type { Settings } from "../configs/settings";
+import { MiB } from "../configs/units";
+import { gatedDaemon, tcpHealthcheck } from "./containerDefaults";
+
+export const STORAGE_PORT = 9103;
+
+/** Container memory in MB (Docker's unit) for a limit in bytes. */
+export function memoryMb(bytes: number): number {
+  return Math.ceil(bytes / MiB);
+}
+
+export interface StorageDaemonArgs {
+  readonly image: pulumi.Input<string>;
+  /** The rendered SD tree including the S3 credential file (secret). */
+  readonly files: pulumi.Output<FileTree>;
+  readonly containerName: string;
+  readonly networkName: pulumi.Input<string>;
+  readonly settings: Pick<Settings, "names" | "storage" | "stack">;
+  readonly stateVolume: pulumi.Input<string>;
+  /** Resources that must exist before the SD uses S3 (the IAM policy, MinIO's provisioning). */
+  readonly dependsOn?: pulumi.Resource[];
+}
+
+/**
+ * The storage daemon writing volumes to S3. Its memory limit comes from settings, which already
+ * checked it holds the S3 upload buffer (ioThreads x ioSlots x chunkSize) plus headroom.
+ */
+export class StorageDaemon extends pulumi.ComponentResource {
+  public readonly container: docker.Container;
+
+  constructor(name: string, args: StorageDaemonArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("bareos:storage:StorageDaemon", name, {}, opts);
+    const { settings } = args;
+    this.container = gatedDaemon(this, name, {
+      stack: settings.stack,
+      service: "storage",
+      containerName: args.containerName,
+      image: args.image,
+      files: args.files,
+      networkName: args.networkName,
+      aliases: [settings.names.storage],
+      volumes: [{ volumeName: args.stateVolume, containerPath: "/var/lib/bareos" }],
+      healthcheck: tcpHealthcheck(STORAGE_PORT),
+      memoryMb: memoryMb(settings.storage.memoryLimit),
+      // Published only for file daemons outside the Docker network (unmanaged clients).
+      ports: settings.storage.publish
+        ? [{ internal: STORAGE_PORT, external: settings.storage.port, ip: settings.storage.bindAddress }]
+        : [],
+      dependsOn: args.dependsOn,
+    });
+    this.registerOutputs({ containerName: this.container.name });
+  }
+}
