@@ -5,6 +5,8 @@ const settings = loadSettings(__dirname);
 const backup = new BareosBackup("bareos", { settings });
 
 export const webuiUrl = backup.webuiUrl;
+/** Secret: `pulumi stack output --show-secrets webuiPasswords` for the first login. */
+export const webuiPasswords = backup.webuiPasswords;
 export const bucketName = backup.bucketName;
 export const s3Endpoint = backup.s3Endpoint;
 export const region = backup.region;

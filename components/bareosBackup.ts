@@ -71,6 +71,8 @@ export class BareosBackup extends pulumi.ComponentResource {
   public readonly fileDaemons: readonly FileDaemon[];
   public readonly webui: Webui;
   public readonly webuiUrl: pulumi.Output<string>;
+  /** Login name -> password of each webui user (secret). */
+  public readonly webuiPasswords: pulumi.Output<Record<string, string>>;
   /** Container names on the Docker host, by service. */
   public readonly containerNames: Record<string, string>;
   public readonly bconsoleCommand: string;
@@ -301,6 +303,7 @@ export class BareosBackup extends pulumi.ComponentResource {
       onDocker,
     ));
     this.webuiUrl = webui.url;
+    this.webuiPasswords = pulumi.secret(pulumi.all(this.secrets.webuiUsers));
 
     this.containerNames = {
       catalog: names.container(settings.names.catalog),
@@ -322,6 +325,7 @@ export class BareosBackup extends pulumi.ComponentResource {
       region: this.region,
       s3AccessKeyId: this.s3AccessKeyId,
       webuiUrl: this.webuiUrl,
+      webuiPasswords: this.webuiPasswords,
       containerNames: this.containerNames,
       bconsoleCommand: this.bconsoleCommand,
       encryptionMasterKey: this.encryptionMasterKey,

@@ -254,8 +254,17 @@ describe("stack outputs", () => {
       "region",
       "s3AccessKeyId",
       "s3Endpoint",
+      "webuiPasswords",
       "webuiUrl",
     ]);
+    const passwords = await run.resolve(
+      out.webuiPasswords as unknown as import("@pulumi/pulumi").Output<Record<string, string>>,
+    );
+    expect(passwords.secret).toBe(true);
+    expect(Object.keys(passwords.value).sort()).toEqual(["admin", "viewer"]);
+    for (const pw of Object.values(passwords.value)) expect(run.secretValues.has(pw)).toBe(true);
+    expect(await run.resolve(out.webuiUrl)).toEqual({ value: "http://127.0.0.1:8080/", secret: false });
+    expect(run.exports.bconsoleCommand).toBe("docker exec -it dev-bareos-dir bconsole");
     expect(await run.resolve(out.bucketName)).toEqual({
       value: run.one(T.bucket).inputs.bucket,
       secret: false,
