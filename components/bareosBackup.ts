@@ -11,6 +11,7 @@ import { stackLabels } from "./containerDefaults";
 import { Director } from "./director";
 import { FileDaemon } from "./fileDaemon";
 import { BareosImages } from "./images";
+import { imageFamily } from "./imageProfiles";
 import { MINIO_PORT, Minio } from "./minio";
 import { Secrets } from "./secrets";
 import { SmtpRelay } from "./smtpRelay";
@@ -98,10 +99,12 @@ export class BareosBackup extends pulumi.ComponentResource {
       settings.docker.host === undefined
         ? undefined
         : new docker.Provider(`${name}-docker`, { host: settings.docker.host }, { parent: this });
+    // Components hand the provider to their children; resources created here name it directly.
     const onDocker: pulumi.ComponentResourceOptions = {
       parent: this,
       ...(dockerProvider ? { providers: { docker: dockerProvider } } : {}),
     };
+    const onDockerHere: pulumi.CustomResourceOptions = { parent: this, provider: dockerProvider };
 
     this.secrets = new Secrets(
       `${name}-secrets`,
@@ -116,7 +119,7 @@ export class BareosBackup extends pulumi.ComponentResource {
     const network = new docker.Network(
       `${name}-network`,
       { name: names.network, driver: "bridge", labels: stackLabels(settings.stack, "network") },
-      onDocker,
+      onDockerHere,
     );
     const images = new BareosImages(
       `${name}-images`,
@@ -200,7 +203,7 @@ export class BareosBackup extends pulumi.ComponentResource {
       new docker.Volume(
         `${name}-${what}`,
         { name: names.volume(what), labels: stackLabels(settings.stack, what) },
-        { ...onDocker, protect, retainOnDelete: protect },
+        { ...onDockerHere, protect, retainOnDelete: protect },
       );
     const directorData = volume("director-data");
     const directorLogs = volume("director-logs");
@@ -208,7 +211,7 @@ export class BareosBackup extends pulumi.ComponentResource {
     const restores = new docker.Volume(
       `${name}-restores`,
       { name: names.restoreVolume, labels: stackLabels(settings.stack, "restores") },
-      onDocker,
+      onDockerHere,
     );
 
     const catalog = new Catalog(
@@ -249,6 +252,7 @@ export class BareosBackup extends pulumi.ComponentResource {
         workingVolume: directorData.name,
         logVolume: directorLogs.name,
         catalog: catalog.container,
+        catalogPasswords: { owner: this.secrets.catalog, admin: this.secrets.catalogAdmin },
       },
       { ...onDocker, dependsOn: [smtp] },
     ));
@@ -279,6 +283,7 @@ export class BareosBackup extends pulumi.ComponentResource {
             containerName: names.container(client.name),
             networkName: network.name,
             stack: settings.stack,
+            family: imageFamily(settings),
             stateVolume: state.name,
             restoreVolume: restores.name,
             // The first managed client runs BackupCatalog (configs/director.ts catalogClient).

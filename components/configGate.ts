@@ -8,6 +8,8 @@ export interface ConfigGateArgs {
   readonly containerName: pulumi.Input<string>;
   /** Exactly the files the daemon container receives. */
   readonly uploads: pulumi.Input<pulumi.Input<docker.types.input.ContainerUpload>[]>;
+  /** The test command, for images whose entrypoint has no CONFIG_TEST_ONLY mode (legacy barcus). */
+  readonly command?: pulumi.Input<pulumi.Input<string>[]>;
   /** The daemon's environment; the gate adds CONFIG_TEST_ONLY=1. */
   readonly envs?: pulumi.Input<pulumi.Input<string>[]>;
   /** Network to join: `bareos-dir -t` connects to the catalog. */
@@ -38,6 +40,7 @@ export class ConfigGate extends pulumi.ComponentResource {
         name: args.containerName,
         image: args.image,
         envs,
+        command: args.command,
         uploads: args.uploads,
         networksAdvanced: [{ name: args.networkName }],
         labels: args.labels,

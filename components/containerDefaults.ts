@@ -44,17 +44,6 @@ export function uploadsOf(
   );
 }
 
-/** A TCP health check for images that ship bash (ours): quiet in the daemons' logs. */
-export function tcpHealthcheck(port: number): docker.types.input.ContainerHealthcheck {
-  return {
-    tests: ["CMD", "bash", "-c", `exec 3<>/dev/tcp/127.0.0.1/${port}`],
-    interval: "30s",
-    timeout: "5s",
-    retries: 3,
-    startPeriod: "30s",
-  };
-}
-
 /** Seconds `pulumi up` waits for a container to become healthy before it fails. */
 export const WAIT_TIMEOUT = 300;
 
@@ -71,6 +60,8 @@ export interface GatedDaemonSpec {
   readonly volumes?: pulumi.Input<pulumi.Input<docker.types.input.ContainerVolume>[]>;
   readonly ports?: pulumi.Input<pulumi.Input<docker.types.input.ContainerPort>[]>;
   readonly healthcheck: docker.types.input.ContainerHealthcheck;
+  /** The gate's command when the image's entrypoint has no CONFIG_TEST_ONLY mode. */
+  readonly gateCommand?: string[];
   readonly memoryMb?: number;
   /** Must be up before the gate runs (the catalog for `bareos-dir -t`). */
   readonly gateDependsOn?: pulumi.Resource[];
@@ -92,6 +83,7 @@ export function gatedDaemon(parent: pulumi.Resource, name: string, spec: GatedDa
       containerName: `${spec.containerName}-config-check`,
       uploads,
       envs: spec.envs,
+      command: spec.gateCommand,
       networkName: spec.networkName,
       labels: stackLabels(spec.stack, `${spec.service}-config-check`),
       dependsOn: spec.gateDependsOn,

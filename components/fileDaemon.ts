@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { DIRECTOR_WORKDIR_ON_CATALOG_CLIENT, RESTORE_WHERE } from "../configs/director";
 import type { FileTree } from "../configs/render";
 import type { ClientSettings } from "../configs/settings";
-import { gatedDaemon, tcpHealthcheck } from "./containerDefaults";
+import { gatedDaemon } from "./containerDefaults";
+import { ImageFamily, gateCommand, listenerHealthcheck, withControlFile } from "./imageProfiles";
 
 export interface FileDaemonArgs {
   readonly image: pulumi.Input<string>;
@@ -13,6 +14,7 @@ export interface FileDaemonArgs {
   readonly containerName: string;
   readonly networkName: pulumi.Input<string>;
   readonly stack: string;
+  readonly family: ImageFamily;
   readonly stateVolume: pulumi.Input<string>;
   /** Where RestoreFiles writes on this client. */
   readonly restoreVolume: pulumi.Input<string>;
@@ -50,11 +52,14 @@ export class FileDaemon extends pulumi.ComponentResource {
       service: `client-${args.client.name}`,
       containerName: args.containerName,
       image: args.image,
-      files: args.files,
+      files: args.files.apply((tree) => withControlFile(args.family, tree, "bareos")),
       networkName: args.networkName,
       aliases: [args.client.address],
       volumes,
-      healthcheck: tcpHealthcheck(args.client.port),
+      healthcheck: listenerHealthcheck(args.family, args.client.port, "bareos-fd"),
+      gateCommand: gateCommand(args.family, "fileDaemon"),
+      // The barcus client image drops root unless told not to; ours runs the daemon as root.
+      envs: args.family === "barcus-22" ? ["FORCE_ROOT=true"] : undefined,
     });
     this.registerOutputs({ containerName: this.container.name });
   }

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { FileTree } from "../configs/render";
 import type { Settings } from "../configs/settings";
 import { MiB } from "../configs/units";
-import { gatedDaemon, tcpHealthcheck } from "./containerDefaults";
+import { gatedDaemon } from "./containerDefaults";
+import { gateCommand, imageFamily, listenerHealthcheck, withControlFile } from "./imageProfiles";
 
 export const STORAGE_PORT = 9103;
 
@@ -18,7 +19,7 @@ export interface StorageDaemonArgs {
   readonly files: pulumi.Output<FileTree>;
   readonly containerName: string;
   readonly networkName: pulumi.Input<string>;
-  readonly settings: Pick<Settings, "names" | "storage" | "stack">;
+  readonly settings: Pick<Settings, "names" | "storage" | "stack" | "images">;
   readonly stateVolume: pulumi.Input<string>;
   /** Resources that must exist before the SD uses S3 (the IAM policy, MinIO's provisioning). */
   readonly dependsOn?: pulumi.Resource[];
@@ -34,16 +35,18 @@ export class StorageDaemon extends pulumi.ComponentResource {
   constructor(name: string, args: StorageDaemonArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bareos:storage:StorageDaemon", name, {}, opts);
     const { settings } = args;
+    const family = imageFamily(settings);
     this.container = gatedDaemon(this, name, {
       stack: settings.stack,
       service: "storage",
       containerName: args.containerName,
       image: args.image,
-      files: args.files,
+      files: args.files.apply((tree) => withControlFile(family, tree, "bareos")),
       networkName: args.networkName,
       aliases: [settings.names.storage],
       volumes: [{ volumeName: args.stateVolume, containerPath: "/var/lib/bareos" }],
-      healthcheck: tcpHealthcheck(STORAGE_PORT),
+      healthcheck: listenerHealthcheck(family, STORAGE_PORT, "bareos-sd"),
+      gateCommand: gateCommand(family, "storage"),
       memoryMb: memoryMb(settings.storage.memoryLimit),
       // Published only for file daemons outside the Docker network (unmanaged clients).
       ports: settings.storage.publish

@@ -2,7 +2,8 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { FileTree } from "../configs/render";
 import type { Settings } from "../configs/settings";
-import { WAIT_TIMEOUT, containerDefaults, tcpHealthcheck, uploadsOf } from "./containerDefaults";
+import { WAIT_TIMEOUT, containerDefaults, stackLabels, uploadsOf } from "./containerDefaults";
+import { imageFamily, listenerHealthcheck, webuiHealthcheck, withControlFile } from "./imageProfiles";
 
 /** php-fpm's FastCGI port and nginx's unprivileged listen port inside the network (images/README.md). */
 export const PHP_FPM_PORT = 9000;
@@ -16,7 +17,7 @@ export interface WebuiArgs {
   readonly phpContainerName: string;
   readonly nginxContainerName: string;
   readonly networkName: pulumi.Input<string>;
-  readonly settings: Pick<Settings, "names" | "webui" | "stack">;
+  readonly settings: Pick<Settings, "names" | "webui" | "stack" | "images">;
   /** The director: the webui logs in through it, so it starts after the director is healthy. */
   readonly director: pulumi.Resource;
 }
@@ -34,6 +35,18 @@ export class Webui extends pulumi.ComponentResource {
   constructor(name: string, args: WebuiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bareos:webui:Webui", name, {}, opts);
     const { settings } = args;
+    const family = imageFamily(settings);
+    const uploads = uploadsOf(args.files.apply((tree) => withControlFile(family, tree, "webui")));
+    // Our php image carries the webui code; on the barcus images nginx's copy is shared with php-fpm.
+    const code =
+      family === "barcus-22"
+        ? new docker.Volume(
+            `${name}-code`,
+            { name: `${args.nginxContainerName}-code`, labels: stackLabels(settings.stack, "webui-code") },
+            { parent: this },
+          )
+        : undefined;
+    const codeMount = code ? [{ volumeName: code.name, containerPath: "/usr/share/bareos-webui" }] : [];
 
     this.php = new docker.Container(
       `${name}-php`,
@@ -41,9 +54,10 @@ export class Webui extends pulumi.ComponentResource {
         ...containerDefaults(settings.stack, "webui-php"),
         name: args.phpContainerName,
         image: args.phpImage,
-        uploads: uploadsOf(args.files),
+        uploads,
+        volumes: codeMount,
         networksAdvanced: [{ name: args.networkName, aliases: [settings.names.webuiPhp] }],
-        healthcheck: tcpHealthcheck(PHP_FPM_PORT),
+        healthcheck: listenerHealthcheck(family, PHP_FPM_PORT, "php-fpm"),
         wait: true,
         waitTimeout: WAIT_TIMEOUT,
       },
@@ -62,20 +76,11 @@ export class Webui extends pulumi.ComponentResource {
           `NGINX_LISTEN_PORT=${NGINX_PORT}`,
         ],
         ports: [{ internal: NGINX_PORT, external: settings.webui.port, ip: settings.webui.bindAddress }],
+        // barcus' nginx reads its /etc/bareos-webui; ours needs no files.
+        uploads: family === "barcus-22" ? uploads : undefined,
+        volumes: codeMount,
         networksAdvanced: [{ name: args.networkName, aliases: [settings.names.webui] }],
-        healthcheck: {
-          // The login form, not just a 200: a missing directors.ini still answers 200.
-          tests: [
-            "CMD",
-            "sh",
-            "-c",
-            `curl -fsSL --max-time 8 http://127.0.0.1:${NGINX_PORT}/ | grep -q 'name="consolename"'`,
-          ],
-          interval: "30s",
-          timeout: "10s",
-          retries: 3,
-          startPeriod: "20s",
-        },
+        healthcheck: webuiHealthcheck(family, NGINX_PORT),
         wait: true,
         waitTimeout: WAIT_TIMEOUT,
       },

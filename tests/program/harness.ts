@@ -46,6 +46,8 @@ export interface RecordedResource {
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
   readonly dependencies: string[];
+  /** The provider reference ("<urn>::<id>"), empty for the default provider. */
+  readonly provider: string;
 }
 
 export interface RecordedInvoke {
@@ -224,6 +226,7 @@ interface RegisterRequest {
   getCustom(): boolean;
   getProtect(): boolean;
   getRetainondelete(): boolean;
+  getProvider(): string;
   getDependenciesList(): string[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
@@ -401,6 +404,7 @@ async function runIsolated(
           protect: req.getProtect(),
           retainOnDelete: req.getRetainondelete(),
           dependencies: req.getDependenciesList(),
+          provider: req.getProvider(),
         });
       }
       cb(err, resp);
