@@ -1,5 +1,6 @@
 // The storage daemon's S3 device backend: the `Device Type`, the `Device Options` string and the
-// credential file the backend reads (an s3cmd config for dplcompat, a droplet profile for droplet).
+// credential file the backend reads (for dplcompat an rclone config for the project's rclone-wrapper.sh
+// or an s3cmd config for Bareos' s3cmd-wrapper.sh; a droplet profile for droplet).
 import type { BareosSecrets } from "./secrets";
 import type { Settings } from "./settings";
 import type { FileTree } from "./render";
@@ -7,6 +8,12 @@ import { CREDENTIAL_MODE } from "./serialize";
 
 /** s3cmd configuration read by dplcompat's s3cmd-wrapper.sh (`s3cfg=` device option). */
 export const S3CFG_PATH = "/etc/bareos/s3/s3cfg";
+/** The project's dplcompat wrapper (images/storage/rclone-wrapper.sh), in the SD's scripts directory. */
+export const RCLONE_WRAPPER = "rclone-wrapper.sh";
+/** rclone configuration read by rclone-wrapper.sh (`rclone_config=` device option). */
+export const RCLONE_CONFIG_PATH = "/etc/bareos/s3/rclone.conf";
+/** The remote rclone-wrapper.sh addresses in that file. */
+export const RCLONE_REMOTE = "bareos";
 /** Droplet profiles must end in `.profile`; outside `*.conf`, so the SD's config loader skips them. */
 export const DROPLET_PROFILE_DIR = "/etc/bareos/bareos-sd.d/device/droplet";
 export const MINIO_PORT = 9000;
@@ -102,6 +109,47 @@ function s3cfg(endpoint: S3Endpoint, secrets: BareosSecrets): string {
   return `${lines.join("\n")}\n`;
 }
 
+// One line each; rclone's INI parser also trims values and unquotes a leading quote.
+function rcloneValue(what: string, value: string): string {
+  if (value === "" || /[\r\n]/.test(value) || value !== value.trim() || /^["'`]/.test(value)) {
+    throw new Error(`${what} ${JSON.stringify(value)} cannot be written to the rclone config file`);
+  }
+  return value;
+}
+
+function rcloneConfig(settings: Settings, endpoint: S3Endpoint, secrets: BareosSecrets): string {
+  const s3 = settings.s3;
+  const aws = s3.provider === "aws" || (s3.provider === "existing" && s3.endpoint === undefined);
+  const lines = [
+    `[${RCLONE_REMOTE}]`,
+    "type = s3",
+    `provider = ${aws ? "AWS" : s3.provider === "minio" ? "Minio" : "Other"}`,
+    "env_auth = false",
+    `access_key_id = ${rcloneValue("access key", secrets.s3AccessKeyId)}`,
+    `secret_access_key = ${rcloneValue("secret key", secrets.s3SecretAccessKey)}`,
+    `region = ${endpoint.region}`,
+    // AWS: rclone derives the regional endpoint from the region.
+    ...(aws ? [] : [`endpoint = ${endpoint.useHttps ? "https" : "http"}://${endpoint.host}`]),
+    `force_path_style = ${endpoint.pathStyle ? "true" : "false"}`,
+    // The stack owns the bucket: never probe or create it (no s3:CreateBucket, one request less).
+    "no_check_bucket = true",
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Seconds dplcompat gives one wrapper run between two reads/writes of its pipe. rclone-wrapper.sh sends a
+ * part only after it has read all of it, so a whole PUT must fit: one chunk at 0.5 MiB/s (4 Mbit/s per
+ * running upload), plus 30 s (dplcompat's default) for connecting and listing.
+ */
+export function rcloneProgramTimeout(chunkSize: number): number {
+  return 30 + Math.ceil((2 * chunkSize) / (1024 * 1024));
+}
+
+function isRcloneWrapper(program: string): boolean {
+  return program === RCLONE_WRAPPER || program.endsWith(`/${RCLONE_WRAPPER}`);
+}
+
 // The profile parser takes no comments (and no escapes), so nothing but key = value lines.
 function dropletProfile(endpoint: S3Endpoint, secrets: BareosSecrets): string {
   const bad = /[\r\n"#\\]/;
@@ -126,6 +174,30 @@ export function dropletProfilePath(settings: Settings): string {
 export function renderS3Backend(settings: Settings, secrets: BareosSecrets, bucketName: string): S3Backend {
   const s3 = settings.s3;
   const endpoint = s3Endpoint(settings);
+  if (s3.backend === "dplcompat" && isRcloneWrapper(s3.program)) {
+    const chunkSize = chunkBytes(settings);
+    return {
+      deviceType: "dplcompat",
+      deviceOptions: deviceOptions([
+        ["iothreads", s3.ioThreads],
+        ["ioslots", s3.ioSlots],
+        // 0 = retry forever; a limit can drop data while the job still reports OK.
+        ["retries", 0],
+        ["program", s3.program],
+        ["program_timeout", rcloneProgramTimeout(chunkSize)],
+        ["rclone_config", RCLONE_CONFIG_PATH],
+        ["bucket", bucketName],
+        ["chunksize", chunkSize],
+        // The wrapper buffers a part up to this size and sends it as one PUT.
+        ["max_part_size", chunkSize],
+        ["storage_class", s3.storageClass],
+      ]),
+      files: {
+        [RCLONE_CONFIG_PATH]: { content: rcloneConfig(settings, endpoint, secrets), mode: CREDENTIAL_MODE },
+      },
+    };
+  }
+  // Any other program gets the options of Bareos' s3cmd-wrapper.sh.
   if (s3.backend === "dplcompat") {
     return {
       deviceType: "dplcompat",
@@ -138,7 +210,8 @@ export function renderS3Backend(settings: Settings, secrets: BareosSecrets, buck
         ["s3cfg", S3CFG_PATH],
         ["bucket", bucketName],
         ["chunksize", chunkBytes(settings)],
-        ["storage_class", s3.storageClass],
+        // Only when asked for: older copies of s3cmd-wrapper.sh do not declare it, and unknown options fail.
+        ...(s3.storageClass === "STANDARD" ? [] : [["storage_class", s3.storageClass] as const]),
       ]),
       files: { [S3CFG_PATH]: { content: s3cfg(endpoint, secrets), mode: CREDENTIAL_MODE } },
     };

@@ -212,11 +212,14 @@ const s3Schema = z.strictObject({
   chunkSize: size.optional(),
   ioThreads: z.number().int().min(0).max(64).optional(),
   ioSlots: z.number().int().min(1).max(64).optional(),
-  /** dplcompat wrapper program (name in the scripts dir or absolute path). */
+  /**
+   * dplcompat wrapper program (name in the scripts dir or absolute path): the project's rclone-wrapper.sh
+   * (images/storage), or Bareos' s3cmd-wrapper.sh.
+   */
   program: z
     .string()
     .regex(/^[A-Za-z0-9_./-]+$/, { error: (iss) => `${json(iss.input)} is not a program name or path` })
-    .default("s3cmd-wrapper.sh"),
+    .default("rclone-wrapper.sh"),
 });
 
 const defaultPools = [
@@ -341,6 +344,7 @@ const rawSchema = z.strictObject({
       deviceName: bareosName("device name").default("S3Storage"),
       mediaType: bareosName("media type").default("S3_Object"),
       maximumConcurrentJobs: z.number().int().min(1).max(100).default(1),
+      // dplcompat defaults stay under 1 GiB: 400 MiB of queued chunks in the SD, two uploads of ~150 MiB each.
       memoryLimit: size.default(2 * GiB),
       /**
        * The storage daemon's address as file daemons see it (the director hands it to them). Defaults to
@@ -726,6 +730,9 @@ function normalise(r: Raw, ctx: ReadContext, problem: Problem): Settings {
       `"barcus-22" images run Bareos 22 only; set bareosVersion to "22" or use "build"`,
     );
   }
+  // dplcompat, from `npm run bench:s3` (images/README.md): 10 MiB chunks spend their time starting wrapper
+  // processes (27 MB/s); 100 MiB reach ~100 MB/s per upload, ~150 MB/s with two at a time; 250 MiB gain
+  // little and double the memory of each running rclone-wrapper.sh upload (it holds one chunk).
   const defaults =
     backend === "dplcompat"
       ? { chunkSize: 100 * MiB, ioThreads: 2, ioSlots: 2 }
@@ -741,10 +748,17 @@ function normalise(r: Raw, ctx: ReadContext, problem: Problem): Settings {
   }
   const buffer = Math.max(ioThreads, 1) * ioSlots * chunkSize;
   const headroom = 256 * MiB;
-  if (buffer + headroom > r.storage.memoryLimit) {
+  // The rclone wrapper holds each part in memory before its single PUT (plus ~64 MiB of its own),
+  // once per running upload, on top of the queue the storage daemon keeps.
+  const usesRclone = backend === "dplcompat" && /(^|\/)rclone-wrapper\.sh$/.test(r.s3.program);
+  const uploads = usesRclone ? Math.max(ioThreads, 1) * (chunkSize + 64 * MiB) : 0;
+  if (buffer + uploads + headroom > r.storage.memoryLimit) {
+    const wrapper = usesRclone
+      ? ` plus ${describeBytes(uploads)} for the rclone wrapper's running uploads (ioThreads x (chunkSize + 64 MiB))`
+      : "";
     problem(
       ["storage", "memoryLimit"],
-      `${describeBytes(r.storage.memoryLimit)} is below the S3 buffer of ${describeBytes(buffer)} (ioThreads ${ioThreads} x ioSlots ${ioSlots} x chunkSize ${describeBytes(chunkSize)}) plus 256 MiB headroom; raise it or lower s3.chunkSize/ioThreads/ioSlots`,
+      `${describeBytes(r.storage.memoryLimit)} is below the S3 buffer of ${describeBytes(buffer)} (ioThreads ${ioThreads} x ioSlots ${ioSlots} x chunkSize ${describeBytes(chunkSize)})${wrapper} plus 256 MiB headroom; raise it or lower s3.chunkSize/ioThreads/ioSlots`,
     );
   }
   if (backend === "droplet" && r.storage.maximumConcurrentJobs !== 1) {

@@ -111,7 +111,7 @@ describe("renderAll", () => {
     expect(credentials.sort()).toEqual(
       [
         "/etc/bareos/catalog-admin.pgpass",
-        "/etc/bareos/s3/s3cfg",
+        "/etc/bareos/s3/rclone.conf",
         "/etc/bareos/pki/bareos-fd.pem",
         "/etc/bareos/pki/master.cert",
         "/etc/bareos/pki/db-host.pem",

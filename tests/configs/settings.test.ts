@@ -129,7 +129,7 @@ describe("defaults (an empty stack)", () => {
       chunkSize: 100 * MiB,
       ioThreads: 2,
       ioSlots: 2,
-      program: "s3cmd-wrapper.sh",
+      program: "rclone-wrapper.sh",
     });
     expect(s.s3.bucketName).toBeUndefined();
   });

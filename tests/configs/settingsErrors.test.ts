@@ -736,11 +736,19 @@ const cases: Case[] = [
     message: /true is not allowed with protect: true/,
   },
   {
-    rule: "memory limit below the S3 buffer",
-    values: { storage: { memoryLimit: "512 M" } },
+    rule: "memory limit below the S3 buffer (s3cmd wrapper)",
+    values: { storage: { memoryLimit: "512 M" }, s3: { program: "s3cmd-wrapper.sh" } },
     key: "storage.memoryLimit",
     message:
       /512 MiB is below the S3 buffer of 400 MiB \(ioThreads 2 x ioSlots 2 x chunkSize 100 MiB\) plus 256 MiB headroom/,
+  },
+  {
+    rule: "memory limit below the S3 buffer plus the rclone wrapper's uploads",
+    // 400 MiB queue + 2 x 164 MiB uploads + 256 MiB headroom = 984 MiB > 900 MiB, although 400 + 256 would fit.
+    values: { storage: { memoryLimit: "900 M" } },
+    key: "storage.memoryLimit",
+    message:
+      /900 MiB is below the S3 buffer of 400 MiB \(ioThreads 2 x ioSlots 2 x chunkSize 100 MiB\) plus 328 MiB for the rclone wrapper's running uploads/,
   },
   {
     rule: "more than 9999 chunks per volume",

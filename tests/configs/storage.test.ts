@@ -1,4 +1,9 @@
-import { S3CFG_PATH, renderS3Backend } from "../../configs/s3backend";
+import {
+  RCLONE_CONFIG_PATH,
+  S3CFG_PATH,
+  rcloneProgramTimeout,
+  renderS3Backend,
+} from "../../configs/s3backend";
 import {
   BUCKET,
   fakeSecrets,
@@ -18,14 +23,14 @@ function deviceOptions(options: string): Record<string, string> {
 }
 
 describe("storage daemon tree", () => {
-  it("holds the Storage, Director, Device and Messages resources and the s3cmd config", () => {
+  it("holds the Storage, Director, Device and Messages resources and the rclone config", () => {
     const { out } = render();
     expect(Object.keys(out.storage)).toEqual([
       `${SD}/device/S3Storage.conf`,
       `${SD}/director/bareos-dir.conf`,
       `${SD}/messages/Standard.conf`,
       `${SD}/storage/bareos-sd.conf`,
-      S3CFG_PATH,
+      RCLONE_CONFIG_PATH,
     ]);
     const byType = resourcesOf(out.storage, "bareos-sd.d");
     for (const [type, names] of byType) {
@@ -72,10 +77,12 @@ describe("storage daemon tree", () => {
   });
 });
 
-describe("dplcompat backend", () => {
+describe("dplcompat backend with Bareos' s3cmd-wrapper.sh", () => {
+  const s3cmd = { program: "s3cmd-wrapper.sh" };
+
   it("passes only options dplcompat and the s3cmd wrapper know, chunk size in plain bytes", () => {
     const { out } = render({
-      s3: { chunkSize: "250 M", ioThreads: 4, ioSlots: 2, storageClass: "STANDARD_IA" },
+      s3: { ...s3cmd, chunkSize: "250 M", ioThreads: 4, ioSlots: 2, storageClass: "STANDARD_IA" },
       storage: { memoryLimit: "4 G" },
     });
     const device = resource(out.storage, `${SD}/device/S3Storage.conf`);
@@ -95,8 +102,19 @@ describe("dplcompat backend", () => {
     expect(value(device, "Device Options")).not.toMatch(/profile=/);
   });
 
+  it("gives any program but rclone-wrapper.sh the s3cmd wrapper's options", () => {
+    const { out } = render({ s3: { program: "/opt/wrappers/my-wrapper.sh" } });
+    const options = deviceOptions(
+      value(resource(out.storage, `${SD}/device/S3Storage.conf`), "Device Options") ?? "",
+    );
+    expect([options.program, options.s3cfg]).toEqual(["/opt/wrappers/my-wrapper.sh", S3CFG_PATH]);
+    expect(Object.keys(out.storage)).not.toContain(RCLONE_CONFIG_PATH);
+    // STANDARD is the bucket's default: not passed, since older wrappers reject unknown options.
+    expect(options).not.toHaveProperty("storage_class");
+  });
+
   it("writes an s3cmd config for AWS with regional virtual-host addressing, readable by its owner only", () => {
-    const { out } = render({ s3: { region: "eu-central-1" } });
+    const { out } = render({ s3: { ...s3cmd, region: "eu-central-1" } });
     expect(out.storage[S3CFG_PATH].mode).toBe(0o600);
     const text = file(out.storage, S3CFG_PATH);
     expect(text.split("\n")[0]).toBe("[default]");
@@ -112,7 +130,7 @@ describe("dplcompat backend", () => {
   });
 
   it("addresses the local MinIO path-style over plain HTTP", () => {
-    const { out } = render({ s3: { provider: "minio", bucketName: "backups" } });
+    const { out } = render({ s3: { ...s3cmd, provider: "minio", bucketName: "backups" } });
     const kv = keyValues(file(out.storage, S3CFG_PATH));
     expect(kv.host_base).toBe("minio:9000");
     expect(kv.host_bucket).toBe(kv.host_base);
@@ -121,7 +139,13 @@ describe("dplcompat backend", () => {
 
   it("uses an S3-compatible endpoint's host, scheme and addressing style", () => {
     const pathStyle = render({
-      s3: { provider: "existing", bucketName: "bkt", endpoint: "http://ceph.local:7480", pathStyle: true },
+      s3: {
+        ...s3cmd,
+        provider: "existing",
+        bucketName: "bkt",
+        endpoint: "http://ceph.local:7480",
+        pathStyle: true,
+      },
       s3AccessKeyId: "k",
       s3SecretAccessKey: "s",
     });
@@ -132,7 +156,7 @@ describe("dplcompat backend", () => {
       "False",
     ]);
     const vhost = render({
-      s3: { provider: "existing", bucketName: "bkt", endpoint: "https://s3.example.net" },
+      s3: { ...s3cmd, provider: "existing", bucketName: "bkt", endpoint: "https://s3.example.net" },
       s3AccessKeyId: "k",
       s3SecretAccessKey: "s",
     });
@@ -145,9 +169,114 @@ describe("dplcompat backend", () => {
   });
 
   it("refuses credentials or option values that would break their line", () => {
-    const settings = settingsFrom();
+    const settings = settingsFrom({ s3: s3cmd });
     const secrets = { ...fakeSecrets(settings), s3SecretAccessKey: "a\nb" };
     expect(() => renderS3Backend(settings, secrets, BUCKET)).toThrow(/secret key/);
+    expect(() => renderS3Backend(settings, fakeSecrets(settings), "a,b")).toThrow(/bucket/);
+  });
+});
+
+describe("dplcompat backend with the project's rclone-wrapper.sh (the default)", () => {
+  it("passes the options dplcompat and rclone-wrapper.sh know: chunk size and part limit in plain bytes", () => {
+    const { out } = render({
+      s3: { chunkSize: "250 M", ioThreads: 4, ioSlots: 2, storageClass: "STANDARD_IA" },
+      storage: { memoryLimit: "4 G" },
+    });
+    const device = resource(out.storage, `${SD}/device/S3Storage.conf`);
+    expect(value(device, "Device Type")).toBe("dplcompat");
+    expect(deviceOptions(value(device, "Device Options") ?? "")).toEqual({
+      iothreads: "4",
+      ioslots: "2",
+      retries: "0",
+      program: "rclone-wrapper.sh",
+      program_timeout: String(30 + 500),
+      rclone_config: RCLONE_CONFIG_PATH,
+      bucket: BUCKET,
+      chunksize: String(250 * 1024 * 1024),
+      max_part_size: String(250 * 1024 * 1024),
+      storage_class: "STANDARD_IA",
+    });
+  });
+
+  it("recognises the wrapper by its file name, also as an absolute path", () => {
+    const { out } = render({ s3: { program: "/usr/local/lib/bareos/rclone-wrapper.sh" } });
+    const options = deviceOptions(
+      value(resource(out.storage, `${SD}/device/S3Storage.conf`), "Device Options") ?? "",
+    );
+    expect([options.program, options.rclone_config]).toEqual([
+      "/usr/local/lib/bareos/rclone-wrapper.sh",
+      RCLONE_CONFIG_PATH,
+    ]);
+    expect(Object.keys(out.storage)).not.toContain(S3CFG_PATH);
+  });
+
+  it("lets one whole chunk's PUT run at 0.5 MiB/s within the program timeout", () => {
+    expect(rcloneProgramTimeout(10 * 1024 * 1024)).toBe(50);
+    expect(rcloneProgramTimeout(100 * 1024 * 1024)).toBe(230);
+    expect(rcloneProgramTimeout(100 * 1024 * 1024 + 1)).toBe(231);
+  });
+
+  it("writes an rclone remote [bareos] for AWS: regional endpoint from the region, readable by its owner only", () => {
+    const { out } = render({ s3: { region: "eu-central-1" } });
+    expect(out.storage[RCLONE_CONFIG_PATH].mode).toBe(0o600);
+    const text = file(out.storage, RCLONE_CONFIG_PATH);
+    expect(text.split("\n")[0]).toBe("[bareos]");
+    expect(keyValues(text)).toEqual({
+      type: "s3",
+      provider: "AWS",
+      env_auth: "false",
+      access_key_id: "AKIAEXAMPLE",
+      secret_access_key: "secret/key+EXAMPLE",
+      region: "eu-central-1",
+      force_path_style: "false",
+      no_check_bucket: "true",
+    });
+  });
+
+  it("addresses the local MinIO path-style over plain HTTP", () => {
+    const { out } = render({ s3: { provider: "minio", bucketName: "backups" } });
+    expect(keyValues(file(out.storage, RCLONE_CONFIG_PATH))).toMatchObject({
+      provider: "Minio",
+      endpoint: "http://minio:9000",
+      region: "us-east-1",
+      force_path_style: "true",
+    });
+  });
+
+  it("uses an S3-compatible endpoint's scheme, host and addressing style; AWS when it has none", () => {
+    const existing = (s3: Record<string, unknown>) =>
+      keyValues(
+        file(
+          render({
+            s3: { provider: "existing", bucketName: "bkt", ...s3 },
+            s3AccessKeyId: "k",
+            s3SecretAccessKey: "s",
+          }).out.storage,
+          RCLONE_CONFIG_PATH,
+        ),
+      );
+    const ceph = existing({ endpoint: "http://ceph.local:7480", pathStyle: true });
+    expect([ceph.provider, ceph.endpoint, ceph.force_path_style]).toEqual([
+      "Other",
+      "http://ceph.local:7480",
+      "true",
+    ]);
+    const vhost = existing({ endpoint: "https://s3.example.net" });
+    expect([vhost.provider, vhost.endpoint, vhost.force_path_style]).toEqual([
+      "Other",
+      "https://s3.example.net",
+      "false",
+    ]);
+    const aws = existing({ region: "us-west-2" });
+    expect([aws.provider, aws.endpoint, aws.region]).toEqual(["AWS", undefined, "us-west-2"]);
+  });
+
+  it("refuses credentials rclone's config parser would change", () => {
+    const settings = settingsFrom();
+    for (const bad of ["a\nb", " key", "key ", '"key', "'key", "`key"]) {
+      const secrets = { ...fakeSecrets(settings), s3SecretAccessKey: bad };
+      expect(() => renderS3Backend(settings, secrets, BUCKET)).toThrow(/secret key .* rclone config file/);
+    }
     expect(() => renderS3Backend(settings, fakeSecrets(settings), "a,b")).toThrow(/bucket/);
   });
 });

@@ -139,7 +139,7 @@ describe("configuration files", () => {
     expect(dir.find((u) => u.file === "/etc/bareos/catalog-admin.pgpass")?.permissions).toBe("0600");
     expect(dir.find((u) => u.file.endsWith("/pool/S3-Full.conf"))?.permissions).toBe("0640");
     expect(
-      uploads(byName(dev, "dev-bareos-sd")).find((u) => u.file === "/etc/bareos/s3/s3cfg")?.permissions,
+      uploads(byName(dev, "dev-bareos-sd")).find((u) => u.file === "/etc/bareos/s3/rclone.conf")?.permissions,
     ).toBe("0600");
   });
 

@@ -72,7 +72,7 @@ describe("renderStack: the dev stack", () => {
         "bareos-dir/etc/bareos/bconsole.conf",
         "bareos-dir/etc/bareos/catalog-admin.pgpass",
         "bareos-sd/etc/bareos/bareos-sd.d/device/S3Storage.conf",
-        "bareos-sd/etc/bareos/s3/s3cfg",
+        "bareos-sd/etc/bareos/s3/rclone.conf",
         "bareos-fd/etc/bareos/bareos-fd.d/client/bareos-fd.conf",
         "bareos-webui/etc/bareos-webui/directors.ini",
         "bareos-webui/etc/bareos-webui/configuration.ini",
@@ -102,7 +102,7 @@ describe("renderStack: the dev stack", () => {
       .map(([p]) => p);
     expect(credentials.sort()).toEqual([
       "bareos-dir/etc/bareos/catalog-admin.pgpass",
-      "bareos-sd/etc/bareos/s3/s3cfg",
+      "bareos-sd/etc/bareos/s3/rclone.conf",
     ]);
     for (const f of Object.values(r.files)) expect([0o600, 0o640]).toContain(f.mode);
   });
@@ -122,9 +122,9 @@ describe("renderStack: the dev stack", () => {
         "Password",
       ),
     ).toBe(value(resource(dirTree, `${D}/client/bareos-fd.conf`), "Password"));
-    const s3 = keyValues(r.files["bareos-sd/etc/bareos/s3/s3cfg"].content);
-    expect(s3.access_key).toMatch(/^PLACEHOLDER-/);
-    expect(s3.secret_key).toMatch(/^PLACEHOLDER-/);
+    const s3 = keyValues(r.files["bareos-sd/etc/bareos/s3/rclone.conf"].content);
+    expect(s3.access_key_id).toMatch(/^PLACEHOLDER-/);
+    expect(s3.secret_access_key).toMatch(/^PLACEHOLDER-/);
     // The dev bucket is derived at deploy time: a marked stand-in shaped like the real name.
     expect(r.files["bareos-sd/etc/bareos/bareos-sd.d/device/S3Storage.conf"].content).toContain(
       "bucket=bareos-s3-backup-dev-xxxxxxxx,",
@@ -170,7 +170,7 @@ describe("renderStack: the prod stack", () => {
       "bareos-dir/etc/bareos/catalog-admin.pgpass",
       "bareos-fd/etc/bareos/pki/bareos-fd.pem",
       "bareos-fd/etc/bareos/pki/master.cert",
-      "bareos-sd/etc/bareos/s3/s3cfg",
+      "bareos-sd/etc/bareos/s3/rclone.conf",
     ]);
     expect(r.files["bareos-fd/etc/bareos/pki/bareos-fd.pem"].content).toContain("PLACEHOLDER-");
     expect(r.files["bareos-sd/etc/bareos/bareos-sd.d/device/S3Storage.conf"].content).toContain(
@@ -304,7 +304,7 @@ describe("writeRender", () => {
       expect(fs.readFileSync(path.join(tmp, p), "utf8")).toBe(f.content);
       expect(mode(p)).toBe(f.mode);
     }
-    expect(mode("bareos-sd/etc/bareos/s3/s3cfg")).toBe(0o600);
+    expect(mode("bareos-sd/etc/bareos/s3/rclone.conf")).toBe(0o600);
     expect(mode("bareos-dir/etc/bareos/bconsole.conf")).toBe(0o640);
   });
 
@@ -389,7 +389,7 @@ describe("the commands", () => {
     ]) {
       expect(fs.existsSync(path.join(out, f))).toBe(true);
     }
-    expect(fs.statSync(path.join(out, "bareos-sd/etc/bareos/s3/s3cfg")).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.join(out, "bareos-sd/etc/bareos/s3/rclone.conf")).mode & 0o777).toBe(0o600);
     expect(res.stdout).toMatch(/bareos-dir\/\s+\d+ files\s+container bareos-dir/);
     // A second run into the same directory needs --force.
     const again = run("render.ts", ["--stack", "dev", "--out", out]);

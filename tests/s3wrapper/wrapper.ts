@@ -1,0 +1,120 @@
+// Runs a dplcompat wrapper program the way the storage daemon does, and reads the S3 server directly.
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as path from "path";
+
+/** The project's wrapper as the storage image installs it. */
+export const RCLONE_WRAPPER_PATH = path.resolve(__dirname, "../../images/storage/rclone-wrapper.sh");
+
+/**
+ * Bareos' s3cmd-wrapper.sh (core/scripts/s3cmd-wrapper.sh of bareos/bareos, AGPL-3.0, not part of this
+ * repository): the comparison runs only when this variable names a copy and s3cmd is installed.
+ */
+export const S3CMD_WRAPPER_ENV = "BAREOS_S3CMD_WRAPPER";
+
+/** Device Options dplcompat consumes itself (dplcompat_device.cc); the rest goes to the wrapper. */
+export const DPLCOMPAT_OPTIONS: readonly string[] = [
+  "chunksize",
+  "iothreads",
+  "ioslots",
+  "retries",
+  "program",
+  "program_timeout",
+];
+
+export function hasCommand(name: string): boolean {
+  return spawnSync("sh", ["-c", 'command -v "$0"', name], { stdio: "ignore" }).status === 0;
+}
+
+export interface WrapperRun {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** stdout and stderr through one pipe, as the storage daemon reads them. */
+  readonly output: Buffer;
+}
+
+export interface RunningWrapper {
+  readonly child: ChildProcess;
+  readonly done: Promise<WrapperRun>;
+}
+
+/**
+ * Starts `program args` with exactly `env`, stderr merged into stdout (dplcompat opens its pipe with
+ * stderr duplicated). The shell execs, so the child's pid is the wrapper's, as under the SD.
+ */
+export function startWrapper(
+  program: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  withStdin = false,
+): RunningWrapper {
+  const child = spawn("/bin/sh", ["-c", 'exec "$0" "$@" 2>&1', program, ...args], {
+    env,
+    stdio: [withStdin ? "pipe" : "ignore", "pipe", "inherit"],
+  });
+  const chunks: Buffer[] = [];
+  child.stdout?.on("data", (c: Buffer) => chunks.push(c));
+  // A wrapper that exits before reading all input must not crash the test runner with EPIPE.
+  child.stdin?.on("error", () => undefined);
+  const done = new Promise<WrapperRun>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, output: Buffer.concat(chunks) }));
+  });
+  return { child, done };
+}
+
+export function runWrapper(
+  program: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  input?: Buffer,
+): Promise<WrapperRun> {
+  const run = startWrapper(program, args, env, input !== undefined);
+  run.child.stdin?.end(input);
+  return run.done;
+}
+
+/** Splits Device Options like dplcompat: it keeps its own, the wrapper gets the ones it declares. */
+export function wrapperEnvironment(
+  deviceOptions: string,
+  declared: readonly string[],
+): { env: Record<string, string>; unknown: string[] } {
+  const env: Record<string, string> = {};
+  const unknown: string[] = [];
+  for (const pair of deviceOptions.split(",")) {
+    const at = pair.indexOf("=");
+    const [key, value] = [pair.slice(0, at), pair.slice(at + 1)];
+    if (DPLCOMPAT_OPTIONS.includes(key)) continue;
+    if (declared.includes(key)) env[key] = value;
+    else unknown.push(key);
+  }
+  return { env, unknown };
+}
+
+function keyUrl(endpoint: string, bucket: string, key: string): string {
+  return `${endpoint}/${bucket}/${key.split("/").map(encodeURIComponent).join("/")}`;
+}
+
+/** Object keys under `prefix`, read with an anonymous ListObjectsV2 (s3rver allows it). */
+export async function listKeys(endpoint: string, bucket: string, prefix = ""): Promise<string[]> {
+  const res = await fetch(`${endpoint}/${bucket}?list-type=2&prefix=${encodeURIComponent(prefix)}`);
+  if (!res.ok) throw new Error(`listing ${bucket}: HTTP ${res.status}`);
+  const xml = await res.text();
+  const unescape = (s: string) =>
+    s
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, "&");
+  return [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => unescape(m[1])).sort();
+}
+
+/** Response headers of an anonymous HEAD of the object, or undefined when it does not exist. */
+export async function headObject(
+  endpoint: string,
+  bucket: string,
+  key: string,
+): Promise<Headers | undefined> {
+  const res = await fetch(keyUrl(endpoint, bucket, key), { method: "HEAD" });
+  return res.ok ? res.headers : undefined;
+}
