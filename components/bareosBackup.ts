@@ -18,7 +18,7 @@ import { SmtpRelay } from "./smtpRelay";
 import { StorageDaemon } from "./storageDaemon";
 import { Webui } from "./webui";
 
-/** Folder of the image build contexts (images/<name>/Dockerfile). */
+/** The build context of every image (images/<name>/Dockerfile + images/common/). */
 const IMAGES_DIR = path.resolve(__dirname, "..", "images");
 
 /**

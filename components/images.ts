@@ -25,8 +25,15 @@ export const BARCUS_22: Record<ImageRole, string> = {
   webuiNginx: "barcus/bareos-webui:22-alpine",
 };
 
-/** A digest of every file of a build context, so a changed Dockerfile or script rebuilds the image. */
-export function contextHash(dir: string): string {
+/** Shared by every image (images/common): a change there rebuilds them all. */
+const COMMON_DIR = "common";
+
+/**
+ * A digest of the files below `parts` (folders of `dir`, default all of it), so a changed Dockerfile
+ * or script rebuilds the image. Only the parts an image copies from count, so that a change to one
+ * image's folder does not rebuild the others.
+ */
+export function contextHash(dir: string, parts: string[] = ["."]): string {
   const hash = crypto.createHash("sha256");
   const walk = (d: string) => {
     for (const entry of fs
@@ -40,7 +47,7 @@ export function contextHash(dir: string): string {
       }
     }
   };
-  walk(dir);
+  for (const part of parts) walk(path.join(dir, part));
   return hash.digest("hex");
 }
 
@@ -48,7 +55,7 @@ export interface BareosImagesArgs {
   /** Which images to build or pull, and the Bareos version they carry. */
   readonly images: Settings["images"];
   readonly bareosVersion: Settings["bareosVersion"];
-  /** Folder holding `images/<name>/Dockerfile`. */
+  /** The build context of every image (`images/`), holding `<name>/Dockerfile` and `common/`. */
   readonly contextRoot: string;
 }
 
@@ -79,15 +86,23 @@ export class BareosImages extends pulumi.ComponentResource {
         ).imageId;
         continue;
       }
-      const context = path.join(args.contextRoot, BUILD_DIRS[role]);
-      const tag = `bareos-s3-backup/${BUILD_DIRS[role]}:${args.bareosVersion}`;
-      sources[role] = `built from images/${BUILD_DIRS[role]} as ${tag}`;
+      const dir = BUILD_DIRS[role];
+      const tag = `bareos-s3-backup/${dir}:${args.bareosVersion}`;
+      sources[role] = `built from images/${dir} as ${tag}`;
       ids[role] = new docker.RemoteImage(
         `${name}-${BUILD_DIRS[role]}`,
         {
           name: tag,
-          build: { context, buildArgs: { BAREOS_VERSION: args.bareosVersion }, tags: [tag] },
-          triggers: { context: contextHash(context), bareosVersion: args.bareosVersion },
+          build: {
+            context: args.contextRoot,
+            dockerfile: `${dir}/Dockerfile`,
+            buildArgs: { BAREOS_VERSION: args.bareosVersion },
+            tags: [tag],
+          },
+          triggers: {
+            context: contextHash(args.contextRoot, [dir, COMMON_DIR]),
+            bareosVersion: args.bareosVersion,
+          },
           keepLocally: true,
         },
         { parent: this },

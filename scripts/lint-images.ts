@@ -1,15 +1,16 @@
 /**
  * Lints the container images without a Docker engine: shellcheck on every shell script
- * (images/**\/*.sh, scripts/*.sh) and, for every images/**\/Dockerfile, the parser errors
- * of dockerfile-utils plus this project's rules. Prints `file:line: [rule] message` per
- * finding and exits 1 when there is any.
+ * (images/**\/*.sh, including the shared images/common/, and scripts/*.sh) and, for every
+ * images/**\/Dockerfile, the parser errors of dockerfile-utils plus this project's rules.
+ * Every image builds with images/ as its context, so COPY sources are checked against it.
+ * Prints `file:line: [rule] message` per finding and exits 1 when there is any.
  *
  *   npx ts-node scripts/lint-images.ts
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { Arg, DockerfileParser, From, Instruction, Label } from "dockerfile-ast";
+import { Arg, Copy, DockerfileParser, From, Instruction, Label } from "dockerfile-ast";
 import { validate } from "dockerfile-utils";
 
 export type RuleId =
@@ -21,6 +22,7 @@ export type RuleId =
   | "apt-lists-clean"
   | "oci-labels"
   | "exec-form"
+  | "copy-source"
   | "shellcheck";
 
 export interface Finding {
@@ -125,8 +127,11 @@ function aptVerb(words: string[]): string | null {
 const BAREOS_PACKAGE = /^bareos-[a-z0-9][a-z0-9.+-]*(=.*)?$/;
 const PINNED_BAREOS_PACKAGE = /^bareos-[a-z0-9][a-z0-9.+-]*=\$\{?BAREOS_VERSION\}?\./;
 
-/** Lints one Dockerfile's text; `file` is only used in the findings. */
-export function lintDockerfile(content: string, file: string): Finding[] {
+/**
+ * Lints one Dockerfile's text; `file` is only used in the findings. With `context` (the build
+ * context folder), COPY/ADD sources must exist there: a wrong one otherwise only fails in `docker build`.
+ */
+export function lintDockerfile(content: string, file: string, context?: string): Finding[] {
   const findings: Finding[] = [];
   const add = (line: number, rule: RuleId, message: string) => findings.push({ file, line, rule, message });
 
@@ -174,6 +179,20 @@ export function lintDockerfile(content: string, file: string): Finding[] {
             "exec-form",
             `${keyword} must use the JSON (exec) form so signals reach the daemon`,
           );
+        }
+      }
+      if (context !== undefined && (keyword === "COPY" || keyword === "ADD")) {
+        const fromStage = instruction instanceof Copy && instruction.getFromFlag() !== null;
+        const sources = fromStage ? [] : instruction.getArguments().slice(0, -1);
+        for (const source of sources.map((a) => a.getValue())) {
+          if (/^[a-z]+:\/\/|[*?[$]/.test(source)) continue;
+          if (!fs.existsSync(path.join(context, source))) {
+            add(
+              lineOf(instruction),
+              "copy-source",
+              `${keyword} source ${source} is not in the build context ${context}`,
+            );
+          }
         }
       }
       if (keyword !== "RUN") continue;
@@ -297,8 +316,9 @@ export function formatFinding(f: Finding, root = REPO_ROOT): string {
 export function main(root = REPO_ROOT): number {
   const dockerfiles = findDockerfiles(root);
   const scripts = findShellScripts(root);
+  const context = path.join(root, "images");
   const findings = [
-    ...dockerfiles.flatMap((file) => lintDockerfile(fs.readFileSync(file, "utf8"), file)),
+    ...dockerfiles.flatMap((file) => lintDockerfile(fs.readFileSync(file, "utf8"), file, context)),
     ...lintShellScripts(scripts),
   ];
   for (const finding of findings) console.error(formatFinding(finding, root));

@@ -5,6 +5,9 @@
 # tests the configuration and then execs bareos-dir in the foreground.
 # CONFIG_TEST_ONLY=1 only tests (for a one-shot gate container) and exits.
 set -Eeuo pipefail
+ENTRYPOINT_NAME=bareos-dir
+# shellcheck source=SCRIPTDIR/../common/entrypoint-lib.sh
+. "${BAREOS_ENTRYPOINT_LIB:-/usr/local/lib/bareos/entrypoint-lib.sh}"
 
 # Paths and owners are overridable so the tests can run this script outside a container.
 CONF_DIR="${BAREOS_CONFIG_DIR:-/etc/bareos}"
@@ -21,7 +24,6 @@ CATALOG_NAME="${BAREOS_CATALOG_NAME:-MyCatalog}"
 CATALOG_ADMIN_USER="${BAREOS_CATALOG_ADMIN_USER:-postgres}"
 CATALOG_PGPASSFILE="${BAREOS_CATALOG_PGPASSFILE:-${CONF_DIR}/catalog-admin.pgpass}"
 WAIT_TIMEOUT="${BAREOS_CATALOG_WAIT_TIMEOUT:-300}"
-CONFIG_TEST_ONLY="${CONFIG_TEST_ONLY:-0}"
 
 # Holds the bareos-director package version the catalog was last prepared for.
 MARKER="${WORK_DIR}/.catalog-prepared-for"
@@ -31,27 +33,14 @@ CATALOG_DB=""
 SCHEMA_HAVE=""
 SCHEMA_WANT=""
 
-log() { printf '[bareos-dir entrypoint] %s\n' "$*" >&2; }
-die() {
-  log "ERROR: $*"
-  exit 1
-}
-trap 'log "ERROR: command failed at line ${LINENO}"' ERR
-
-is_true() { [[ "${1,,}" =~ ^(1|true|yes)$ ]]; }
-
 fix_permissions() {
-  # The daemon reads its configuration through the group and never writes it.
-  chown -R "${CONFIG_OWNER}:${DAEMON_GROUP}" "${CONF_DIR}"
-  chmod -R u=rwX,g=rX,o= "${CONF_DIR}"
+  own_config_dir "${CONF_DIR}" "${CONFIG_OWNER}:${DAEMON_GROUP}" u=rwX,g=rX,o=
   if [[ -e "${CATALOG_PGPASSFILE}" ]]; then
     # Only the bootstrap (root) needs the admin password; libpq ignores a pgpass others can read.
     chown "${CONFIG_OWNER}" "${CATALOG_PGPASSFILE}"
     chmod 0600 "${CATALOG_PGPASSFILE}"
   fi
-  install -d -m 0750 -o "${DAEMON_USER}" -g "${DAEMON_GROUP}" "${WORK_DIR}" "${LOG_DIR}"
-  # Volumes may have been written by another image with other ids.
-  find "${WORK_DIR}" "${LOG_DIR}" -xdev \! -user "${DAEMON_USER}" -exec chown "${DAEMON_USER}:${DAEMON_GROUP}" {} +
+  own_data_dirs 0750 "${DAEMON_USER}" "${DAEMON_GROUP}" "${WORK_DIR}" "${LOG_DIR}"
 }
 
 wait_for_catalog() {
@@ -166,17 +155,7 @@ prepare_catalog() {
 }
 
 # Full test: parses the configuration, checks resources and connects to the catalog.
-config_test() {
-  local out rc=0
-  out="$(bareos-dir -t -u "${DAEMON_USER}" -g "${DAEMON_GROUP}" -c "${CONF_DIR}" 2>&1)" || rc=$?
-  if ((rc == 0)) && grep -q 'ERROR TERMINATION' <<<"${out}"; then rc=1; fi
-  [[ -z "${out}" ]] || printf '%s\n' "${out}" >&2
-  if ((rc != 0)); then
-    log "configuration test failed (bareos-dir -t exit ${rc})"
-    return 1
-  fi
-  log "configuration test passed"
-}
+config_test() { bareos_config_test bareos-dir -t -u "${DAEMON_USER}" -g "${DAEMON_GROUP}" -c "${CONF_DIR}"; }
 
 # Parse-only test for a catalog the director has yet to create or update.
 config_parse_test() {
@@ -212,9 +191,7 @@ main() {
   fi
   wait_for_catalog
   prepare_catalog
-  config_test || exit 1
-  cd "${WORK_DIR}"
-  exec bareos-dir -f -u "${DAEMON_USER}" -g "${DAEMON_GROUP}" -c "${CONF_DIR}" "$@"
+  test_and_exec "${WORK_DIR}" bareos-dir -f -u "${DAEMON_USER}" -g "${DAEMON_GROUP}" -c "${CONF_DIR}" "$@"
 }
 
 main "$@"

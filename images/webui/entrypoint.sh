@@ -4,6 +4,9 @@
 # them. It fixes ownership, prepares the session directory, tests the php-fpm
 # configuration and execs php-fpm in the foreground. CONFIG_TEST_ONLY=1 only tests.
 set -Eeuo pipefail
+ENTRYPOINT_NAME=bareos-webui
+# shellcheck source=SCRIPTDIR/../common/entrypoint-lib.sh
+. "${BAREOS_ENTRYPOINT_LIB:-/usr/local/lib/bareos/entrypoint-lib.sh}"
 
 PHP_VERSION="${PHP_VERSION:-8.2}"
 # Paths and owners are overridable so the tests can run this script outside a container.
@@ -13,21 +16,13 @@ RUN_DIR="${PHP_FPM_RUN_DIR:-/run/php}"
 POOL_USER="${PHP_FPM_POOL_USER:-www-data}"
 POOL_GROUP="${PHP_FPM_POOL_GROUP:-www-data}"
 CONFIG_OWNER="${BAREOS_CONFIG_OWNER:-root}"
-CONFIG_TEST_ONLY="${CONFIG_TEST_ONLY:-0}"
 FPM="php-fpm${PHP_VERSION}"
 
-log() { printf '[bareos-webui entrypoint] %s\n' "$*" >&2; }
-trap 'log "ERROR: command failed at line ${LINENO}"' ERR
-
-is_true() { [[ "${1,,}" =~ ^(1|true|yes)$ ]]; }
-
 fix_permissions() {
-  chown -R "${CONFIG_OWNER}:${POOL_GROUP}" "${CONF_DIR}"
-  chmod -R u=rwX,g=rX,o= "${CONF_DIR}"
+  own_config_dir "${CONF_DIR}" "${CONFIG_OWNER}:${POOL_GROUP}" u=rwX,g=rX,o=
   # Without a writable session directory the login fails with
   # "Please provide a director, username and password".
-  install -d -m 0700 -o "${POOL_USER}" -g "${POOL_GROUP}" "${SESSION_DIR}"
-  find "${SESSION_DIR}" -xdev \! -user "${POOL_USER}" -exec chown "${POOL_USER}:${POOL_GROUP}" {} +
+  own_data_dirs 0700 "${POOL_USER}" "${POOL_GROUP}" "${SESSION_DIR}"
   install -d -m 0755 "${RUN_DIR}"
 }
 
@@ -49,13 +44,9 @@ config_test() {
 
 main() {
   fix_permissions
-  if is_true "${CONFIG_TEST_ONLY}"; then
-    config_test
-    exit $?
-  fi
-  config_test || exit 1
-  # -F: foreground; -O: worker output to stderr even without a terminal.
-  exec "${FPM}" -F -O "$@"
+  # -F: foreground; -O: worker output to stderr even without a terminal. php-fpm needs no
+  # working directory, hence ".".
+  test_and_exec . "${FPM}" -F -O "$@"
 }
 
 main "$@"

@@ -14,6 +14,7 @@ import {
   RuleId,
   substitute,
 } from "../../scripts/lint-images";
+import { contextHash } from "../../components/images";
 
 const IMAGES = ["director", "storage", "filedaemon", "webui", "webui-nginx"];
 const imagesDir = path.join(REPO_ROOT, "images");
@@ -30,7 +31,9 @@ describe("image Dockerfiles", () => {
 
   it.each(IMAGES)("%s passes the Dockerfile lint", (image) => {
     const file = path.join(imagesDir, image, "Dockerfile");
-    const findings = lintDockerfile(fs.readFileSync(file, "utf8"), file).map((f) => formatFinding(f));
+    const findings = lintDockerfile(fs.readFileSync(file, "utf8"), file, imagesDir).map((f) =>
+      formatFinding(f),
+    );
     expect(findings).toEqual([]);
   });
 
@@ -51,6 +54,28 @@ describe("image Dockerfiles", () => {
 
   it.each(IMAGES)("%s is documented in images/README.md", (image) => {
     expect(read("README.md")).toContain(`images/${image}`);
+  });
+});
+
+describe("build context hash", () => {
+  it("changes for an image when its folder or images/common changes, not for another image's", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "context-"));
+    for (const dir of ["a", "b", "common"]) {
+      fs.mkdirSync(path.join(root, dir));
+      fs.writeFileSync(path.join(root, dir, "file"), dir);
+    }
+    const hashes = () => ["a", "b"].map((dir) => contextHash(root, [dir, "common"]));
+    const [a, b] = hashes();
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(a).not.toBe(b);
+    fs.writeFileSync(path.join(root, "a", "file"), "changed");
+    const [a2, b2] = hashes();
+    expect(a2).not.toBe(a);
+    expect(b2).toBe(b);
+    fs.writeFileSync(path.join(root, "common", "new"), "");
+    const [a3, b3] = hashes();
+    expect(a3).not.toBe(a2);
+    expect(b3).not.toBe(b2);
   });
 });
 
@@ -166,6 +191,21 @@ describe("Dockerfile rules", () => {
     ]);
   });
 
+  it("require COPY sources to be in the build context (images/)", () => {
+    const lines = [
+      "FROM debian:12.12-slim AS build",
+      "FROM debian:12.12-slim",
+      ...LABELS,
+      "COPY common/entrypoint-lib.sh director/entrypoint.sh /usr/local/bin/",
+      "COPY entrypoint.sh /usr/local/bin/entrypoint.sh",
+      "COPY --from=build /out/ /",
+    ];
+    const findings = lintDockerfile(lines.join("\n") + "\n", "inline/Dockerfile", imagesDir);
+    expect(findings.map((f) => [f.rule, f.line])).toEqual([["copy-source", 6]]);
+    // Without a context (inline Dockerfiles) there is nothing to check against.
+    expect(broken(lines)).toEqual([]);
+  });
+
   it("substitute and split image references", () => {
     const vars = new Map<string, string | null>([["A", "1.2"]]);
     expect(substitute("x:${A}-$A-${B:-z}", vars)).toBe("x:1.2-1.2-z");
@@ -233,7 +273,13 @@ class Sandbox {
   run(entrypoint: string, env: Record<string, string>, args: string[] = []) {
     const result = spawnSync("bash", [path.join(imagesDir, entrypoint, "entrypoint.sh"), ...args], {
       encoding: "utf8",
-      env: { PATH: `${this.bin}:${process.env.PATH}`, HOME: this.root, ...env },
+      env: {
+        PATH: `${this.bin}:${process.env.PATH}`,
+        HOME: this.root,
+        // In the image the lib sits in /usr/local/lib/bareos; here it is read from the repository.
+        BAREOS_ENTRYPOINT_LIB: path.join(imagesDir, "common", "entrypoint-lib.sh"),
+        ...env,
+      },
     });
     return { status: result.status, output: `${result.stdout}${result.stderr}` };
   }

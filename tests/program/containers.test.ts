@@ -100,6 +100,10 @@ describe("containers and network", () => {
     );
     for (const i of built) {
       expect(i.inputs.build).toMatchObject({ buildArgs: { BAREOS_VERSION: "25" } });
+      // One context for all images, so each can copy from images/common.
+      const dir = String(i.inputs.name).replace(/^bareos-s3-backup\/|:25$/g, "");
+      expect((i.inputs.build as { dockerfile: string }).dockerfile).toBe(`${dir}/Dockerfile`);
+      expect((i.inputs.build as { context: string }).context).toMatch(/\/images$/);
       expect((i.inputs.triggers as { context: string }).context).toMatch(/^[0-9a-f]{64}$/);
     }
     const pulled = images.filter((i) => i.inputs.build === undefined).map((i) => String(i.inputs.name));
