@@ -50,7 +50,13 @@ export class ConfigGate extends pulumi.ComponentResource {
         logs: true,
         restart: "no",
       },
-      { parent: this, dependsOn: args.dependsOn, deleteBeforeReplace: true },
+      // A daemon's parse error quotes the offending line, which may hold a password.
+      {
+        parent: this,
+        dependsOn: args.dependsOn,
+        deleteBeforeReplace: true,
+        additionalSecretOutputs: ["containerLogs"],
+      },
     );
 
     this.passed = pulumi

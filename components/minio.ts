@@ -120,7 +120,12 @@ export class Minio extends pulumi.ComponentResource {
         logs: true,
         restart: "no",
       },
-      { parent: this, dependsOn: [this.container], deleteBeforeReplace: true },
+      {
+        parent: this,
+        dependsOn: [this.container],
+        deleteBeforeReplace: true,
+        additionalSecretOutputs: ["containerLogs"],
+      },
     );
     const provisioned = pulumi.all([provision.exitCode, provision.containerLogs]).apply(([code, logs]) => {
       if (code !== 0) throw new pulumi.RunError(`MinIO provisioning failed (exit ${code}):\n${logs ?? ""}`);

@@ -207,6 +207,8 @@ describe("health and start order", () => {
       const d = byName(dev, daemon);
       const g = byName(dev, gate);
       expect(g.inputs).toMatchObject({ mustRun: false, attach: true, logs: true, restart: "no" });
+      // A parse error quotes the offending line, which may hold a password.
+      expect(g.additionalSecretOutputs).toEqual(["containerLogs"]);
       expect(g.inputs.envs).toContain("CONFIG_TEST_ONLY=1");
       expect(g.inputs.image).toBe(d.inputs.image);
       expect(uploads(g)).toEqual(uploads(d));

@@ -48,6 +48,8 @@ export interface RecordedResource {
   readonly dependencies: string[];
   /** The provider reference ("<urn>::<id>"), empty for the default provider. */
   readonly provider: string;
+  /** Outputs the engine stores as secrets (mocks ignore the option, so tests assert it was asked for). */
+  readonly additionalSecretOutputs: string[];
 }
 
 export interface RecordedInvoke {
@@ -227,6 +229,7 @@ interface RegisterRequest {
   getProtect(): boolean;
   getRetainondelete(): boolean;
   getProvider(): string;
+  getAdditionalsecretoutputsList(): string[];
   getDependenciesList(): string[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
@@ -405,6 +408,7 @@ async function runIsolated(
           retainOnDelete: req.getRetainondelete(),
           dependencies: req.getDependenciesList(),
           provider: req.getProvider(),
+          additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         });
       }
       cb(err, resp);
