@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { FileTree, RenderedConfigs, renderAll } from "../configs/render";
 import { BareosSecrets } from "../configs/secrets";
 import { Settings } from "../configs/settings";
-import { BackupBucket } from "./backupBucket";
+import { BackupBucket, MINIO_DEFAULT_BUCKET } from "./backupBucket";
 import { Catalog } from "./catalog";
 import { ClientKeys } from "./clientKeys";
 import { stackLabels } from "./containerDefaults";
@@ -137,7 +137,7 @@ export class BareosBackup extends pulumi.ComponentResource {
               containerName: names.container(settings.names.minio),
               alias: settings.names.minio,
               networkName: network.name,
-              bucketName: settings.s3.bucketName ?? "bareos-volumes",
+              bucketName: settings.s3.bucketName ?? MINIO_DEFAULT_BUCKET,
               protect: settings.protect,
               stack: settings.stack,
             },
