@@ -123,7 +123,12 @@ export class BareosBackup extends pulumi.ComponentResource {
     );
     const images = new BareosImages(
       `${name}-images`,
-      { images: settings.images, bareosVersion: settings.bareosVersion, contextRoot: IMAGES_DIR },
+      {
+        images: settings.images,
+        bareosVersion: settings.bareosVersion,
+        postgresMajor: settings.catalog.postgresMajor,
+        contextRoot: IMAGES_DIR,
+      },
       onDocker,
     );
 

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { Settings } from "../configs/settings";
+import { DEBIAN_POSTGRES_MAJOR, Settings } from "../configs/settings";
 
 /** The images of the stack, by role. */
 export type ImageRole = "director" | "storage" | "fileDaemon" | "webui" | "webuiNginx";
@@ -51,10 +51,33 @@ export function contextHash(dir: string, parts: string[] = ["."]): string {
   return hash.digest("hex");
 }
 
+/**
+ * The build arguments of one image (images/README.md): the Bareos major and repository for all of them,
+ * and for the director the pg_dump major of the catalog (Debian's own 15, else from PGDG).
+ */
+export function buildArgsOf(
+  role: ImageRole,
+  args: Pick<BareosImagesArgs, "images" | "bareosVersion" | "postgresMajor">,
+): Record<string, string> {
+  const common = {
+    BAREOS_VERSION: args.bareosVersion,
+    BAREOS_REPO_URL: args.images.bareosRepository.url,
+    BAREOS_KEY_FINGERPRINT: args.images.bareosRepository.keyFingerprint,
+  };
+  if (role !== "director") return common;
+  return {
+    ...common,
+    POSTGRES_MAJOR: String(args.postgresMajor),
+    POSTGRES_CLIENT_SOURCE: args.postgresMajor === DEBIAN_POSTGRES_MAJOR ? "debian" : "pgdg",
+  };
+}
+
 export interface BareosImagesArgs {
-  /** Which images to build or pull, and the Bareos version they carry. */
+  /** Which images to build or pull, the repository builds install Bareos from. */
   readonly images: Settings["images"];
   readonly bareosVersion: Settings["bareosVersion"];
+  /** The catalog's PostgreSQL major: the director image's pg_dump must be at least that. */
+  readonly postgresMajor: Settings["catalog"]["postgresMajor"];
   /** The build context of every image (`images/`), holding `<name>/Dockerfile` and `common/`. */
   readonly contextRoot: string;
 }
@@ -88,6 +111,7 @@ export class BareosImages extends pulumi.ComponentResource {
       }
       const dir = BUILD_DIRS[role];
       const tag = `bareos-s3-backup/${dir}:${args.bareosVersion}`;
+      const buildArgs = buildArgsOf(role, args);
       sources[role] = `built from images/${dir} as ${tag}`;
       ids[role] = new docker.RemoteImage(
         `${name}-${BUILD_DIRS[role]}`,
@@ -96,13 +120,11 @@ export class BareosImages extends pulumi.ComponentResource {
           build: {
             context: args.contextRoot,
             dockerfile: `${dir}/Dockerfile`,
-            buildArgs: { BAREOS_VERSION: args.bareosVersion },
+            buildArgs,
             tags: [tag],
           },
-          triggers: {
-            context: contextHash(args.contextRoot, [dir, COMMON_DIR]),
-            bareosVersion: args.bareosVersion,
-          },
+          // A changed context or build argument builds the image again.
+          triggers: { context: contextHash(args.contextRoot, [dir, COMMON_DIR]), ...buildArgs },
           keepLocally: true,
         },
         { parent: this },

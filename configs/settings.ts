@@ -37,6 +37,26 @@ export const READABLE_STORAGE_CLASSES = [
 ] as const;
 const ARCHIVE_STORAGE_CLASSES = ["GLACIER", "DEEP_ARCHIVE"];
 
+/** The free Bareos repository and the key that signs it ("Bareos experimental Signing Key"). */
+export const BAREOS_REPOSITORY = {
+  url: "https://download.bareos.org/current/Debian_12",
+  keyFingerprint: "82834CF002D89BA55C1ED0AA42DA24A6DFEF9127",
+} as const;
+
+/**
+ * PostgreSQL majors of the catalog, each with its pinned official image. The director's pg_dump is
+ * built from the same major (make_catalog_backup needs pg_dump >= the server). 18 moved the image's
+ * data directory away from /var/lib/postgresql/data, which the catalog volume is mounted on.
+ */
+export const POSTGRES_IMAGES = {
+  15: "postgres:15.14-bookworm",
+  16: "postgres:16.10-bookworm",
+  17: "postgres:17.6-bookworm",
+} as const;
+export type PostgresMajor = keyof typeof POSTGRES_IMAGES;
+/** Debian 12's own PostgreSQL: its client needs no extra repository in the director image. */
+export const DEBIAN_POSTGRES_MAJOR: PostgresMajor = 15;
+
 // ---------------------------------------------------------------- field helpers
 
 const json = (v: unknown): string => JSON.stringify(v) ?? String(v);
@@ -92,6 +112,26 @@ const ipv4 = z.string().refine((v) => IPV4.test(v), {
 const pathString = z.string().refine((v) => v.startsWith("/") && !v.includes("\n") && !v.includes('"'), {
   error: (iss) => `${json(iss.input)} is not an absolute path without quotes or newlines`,
 });
+
+/**
+ * An apt repository base URL for the image builds: http(s), no credentials (they would land in image
+ * layers and build logs), no query or fragment; apt and the builds append paths to it.
+ */
+const repositoryUrl = z
+  .url({ protocol: /^https?$/ })
+  .refine(
+    (v) => {
+      const u = new URL(v);
+      return (
+        u.username === "" && u.password === "" && u.search === "" && u.hash === "" && !/[\s"'\\]/.test(v)
+      );
+    },
+    {
+      error: (iss) =>
+        `${json(iss.input)} must be a plain http(s) repository URL: no credentials, query, fragment, quotes or spaces`,
+    },
+  )
+  .transform((v) => v.replace(/\/+$/, ""));
 
 // ---------------------------------------------------------------- schema
 
@@ -295,7 +335,23 @@ const imagesSchema = z.strictObject({
   fileDaemon: z.string().optional(),
   webui: z.string().optional(),
   webuiNginx: z.string().optional(),
-  catalog: z.string().default("postgres:16.10-bookworm"),
+  /** Default: the pinned official image of catalog.postgresMajor. */
+  catalog: z.string().min(1).optional(),
+  /** Where image builds take the Bareos packages from: a mirror, or a repository of your own build. */
+  bareosRepository: z
+    .strictObject({
+      url: repositoryUrl,
+      keyFingerprint: z
+        .string()
+        .transform((v) => v.replace(/\s+/g, "").toUpperCase())
+        .pipe(
+          z.string().regex(/^[0-9A-F]{40}$/, {
+            error: (iss) =>
+              `${json(iss.input)} is not an OpenPGP key fingerprint: 40 hexadecimal digits, as \`gpg --show-keys\` prints them`,
+          }),
+        ),
+    })
+    .default(() => ({ ...BAREOS_REPOSITORY })),
   smtp: z.string().default("boky/postfix:v4.4.0"),
   // MinIO publishes release images on quay.io only.
   minio: z.string().default("quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z"),
@@ -377,8 +433,24 @@ const rawSchema = z.strictObject({
       dbName: pgIdentifier("bareos"),
       dbUser: pgIdentifier("bareos"),
       adminUser: pgIdentifier("postgres"),
+      /** PostgreSQL major of the catalog server and of the director's pg_dump. */
+      postgresMajor: z
+        .number()
+        .refine((v): v is PostgresMajor => v in POSTGRES_IMAGES, {
+          error: (iss) =>
+            `${json(iss.input)} is not supported; use ${Object.keys(POSTGRES_IMAGES)
+              .join(", ")
+              .replace(/, (\d+)$/, " or $1")}`,
+        })
+        .default(16),
     })
-    .default(() => ({ name: "MyCatalog", dbName: "bareos", dbUser: "bareos", adminUser: "postgres" })),
+    .default(() => ({
+      name: "MyCatalog",
+      dbName: "bareos",
+      dbUser: "bareos",
+      adminUser: "postgres",
+      postgresMajor: 16 as PostgresMajor,
+    })),
   pools: z
     .array(poolSchema)
     .min(1)
@@ -560,7 +632,7 @@ export interface Settings {
   readonly jobs: readonly JobSettings[];
   readonly webui: Raw["webui"];
   readonly smtp: Raw["smtp"];
-  readonly images: Raw["images"];
+  readonly images: Raw["images"] & { readonly catalog: string };
   readonly docker: Raw["docker"];
   readonly rotation: Raw["rotation"];
   readonly names: ServiceNames;
@@ -1213,6 +1285,16 @@ function normalise(r: Raw, ctx: ReadContext, problem: Problem): Settings {
     problem(["smtp", "ses"], `true needs AWS (s3.provider "aws"); provider is ${json(r.s3.provider)}`);
   }
 
+  const major = r.catalog.postgresMajor;
+  const catalogImage = r.images.catalog ?? POSTGRES_IMAGES[major];
+  const tagged = /(?:^|\/)postgres:(\d+)(?:[.-]|$)/.exec(catalogImage);
+  if (tagged && Number(tagged[1]) !== major) {
+    problem(
+      ["images", "catalog"],
+      `${json(catalogImage)} is PostgreSQL ${tagged[1]}, but catalog.postgresMajor is ${major}: the director's pg_dump is built for that major; set catalog.postgresMajor to ${tagged[1]} or use a ${major} image`,
+    );
+  }
+
   if (r.s3.bucketName === undefined && provider !== "existing") {
     const prefix = derivedBucketPrefix(PROJECT, ctx.stack);
     const why = bucketNameProblem(`${prefix}-abcdefgh`);
@@ -1257,7 +1339,7 @@ function normalise(r: Raw, ctx: ReadContext, problem: Problem): Settings {
     jobs,
     webui: r.webui,
     smtp: r.smtp,
-    images: r.images,
+    images: { ...r.images, catalog: catalogImage },
     docker: r.docker,
     rotation: r.rotation,
     names,

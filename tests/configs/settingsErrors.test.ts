@@ -1014,6 +1014,73 @@ const cases: Case[] = [
     key: "webui.users[0].profile",
     message: /"operator" is not allowed; use one of "webui-admin", "webui-readonly"$/,
   },
+  {
+    rule: "repository URL with credentials (they would land in image layers)",
+    values: {
+      images: {
+        bareosRepository: {
+          url: "https://user:pw@mirror.example.com/bareos",
+          keyFingerprint: "82834CF002D89BA55C1ED0AA42DA24A6DFEF9127",
+        },
+      },
+    },
+    key: "images.bareosRepository.url",
+    message:
+      /".*" must be a plain http\(s\) repository URL: no credentials, query, fragment, quotes or spaces$/,
+  },
+  {
+    rule: "repository URL with a query",
+    values: {
+      images: {
+        bareosRepository: {
+          url: "https://mirror.example.com/bareos?token=x",
+          keyFingerprint: "82834CF002D89BA55C1ED0AA42DA24A6DFEF9127",
+        },
+      },
+    },
+    key: "images.bareosRepository.url",
+    message: /".*\?token=x" must be a plain http\(s\) repository URL/,
+  },
+  {
+    rule: "repository on ftp",
+    values: {
+      images: {
+        bareosRepository: {
+          url: "ftp://mirror.example.com/bareos",
+          keyFingerprint: "82834CF002D89BA55C1ED0AA42DA24A6DFEF9127",
+        },
+      },
+    },
+    key: "images.bareosRepository.url",
+    message: /"ftp:\/\/mirror.example.com\/bareos" is not an http\(s\) URL/,
+  },
+  {
+    rule: "short key id instead of a fingerprint",
+    values: {
+      images: { bareosRepository: { url: "https://mirror.example.com/bareos", keyFingerprint: "DFEF9127" } },
+    },
+    key: "images.bareosRepository.keyFingerprint",
+    message: /"DFEF9127" is not an OpenPGP key fingerprint: 40 hexadecimal digits/,
+  },
+  {
+    rule: "repository without a fingerprint",
+    values: { images: { bareosRepository: { url: "https://mirror.example.com/bareos" } } },
+    key: "images.bareosRepository.keyFingerprint",
+    message: /is required/,
+  },
+  {
+    rule: "PostgreSQL major the catalog volume layout does not fit",
+    values: { catalog: { postgresMajor: 18 } },
+    key: "catalog.postgresMajor",
+    message: /18 is not supported; use 15, 16 or 17$/,
+  },
+  {
+    rule: "catalog image of another major than the director's pg_dump",
+    values: { images: { catalog: "registry.example.com/mirror/postgres:17.6-bookworm" } },
+    key: "images.catalog",
+    message:
+      /".*postgres:17.6-bookworm" is PostgreSQL 17, but catalog.postgresMajor is 16: .*set catalog.postgresMajor to 17/,
+  },
 ];
 
 describe("each bad input is reported under its config key", () => {

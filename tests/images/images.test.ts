@@ -15,6 +15,7 @@ import {
   substitute,
 } from "../../scripts/lint-images";
 import { contextHash } from "../../components/images";
+import { BAREOS_REPOSITORY, POSTGRES_IMAGES } from "../../configs/settings";
 
 const IMAGES = ["director", "storage", "filedaemon", "webui", "webui-nginx"];
 const imagesDir = path.join(REPO_ROOT, "images");
@@ -50,6 +51,18 @@ describe("image Dockerfiles", () => {
 
   it.each(["director", "storage", "filedaemon"])("%s deletes the packaged configuration", (image) => {
     expect(read(image, "Dockerfile")).toContain("find /etc/bareos -mindepth 1 -delete");
+  });
+
+  // `docker build` by hand uses the ARG defaults, the stack its settings: they must name the same thing.
+  it.each(IMAGES)("%s defaults to the repository and key the settings default to", (image) => {
+    const dockerfile = read(image, "Dockerfile");
+    expect(dockerfile).toContain(`ARG BAREOS_REPO_URL=${BAREOS_REPOSITORY.url}\n`);
+    expect(dockerfile).toContain(`ARG BAREOS_KEY_FINGERPRINT=${BAREOS_REPOSITORY.keyFingerprint}\n`);
+  });
+
+  it("director defaults to the pg_dump major of the default catalog image", () => {
+    expect(read("director", "Dockerfile")).toContain("ARG POSTGRES_MAJOR=16\n");
+    expect(POSTGRES_IMAGES[16]).toMatch(/^postgres:16\./);
   });
 
   it.each(IMAGES)("%s is documented in images/README.md", (image) => {

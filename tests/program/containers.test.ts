@@ -99,13 +99,25 @@ describe("containers and network", () => {
       ].sort(),
     );
     for (const i of built) {
-      expect(i.inputs.build).toMatchObject({ buildArgs: { BAREOS_VERSION: "25" } });
+      const buildArgs = (i.inputs.build as { buildArgs: Record<string, string> }).buildArgs;
+      expect(buildArgs).toMatchObject({
+        BAREOS_VERSION: "25",
+        BAREOS_REPO_URL: "https://download.bareos.org/current/Debian_12",
+        BAREOS_KEY_FINGERPRINT: "82834CF002D89BA55C1ED0AA42DA24A6DFEF9127",
+      });
+      // A changed build argument must rebuild: every one is a trigger too.
+      expect(i.inputs.triggers).toMatchObject(buildArgs);
       // One context for all images, so each can copy from images/common.
       const dir = String(i.inputs.name).replace(/^bareos-s3-backup\/|:25$/g, "");
       expect((i.inputs.build as { dockerfile: string }).dockerfile).toBe(`${dir}/Dockerfile`);
       expect((i.inputs.build as { context: string }).context).toMatch(/\/images$/);
       expect((i.inputs.triggers as { context: string }).context).toMatch(/^[0-9a-f]{64}$/);
     }
+    // The director's pg_dump matches the catalog's default major (16), which Debian 12 lacks.
+    expect((dev.one(T.image, "-director").inputs.build as { buildArgs: object }).buildArgs).toMatchObject({
+      POSTGRES_MAJOR: "16",
+      POSTGRES_CLIENT_SOURCE: "pgdg",
+    });
     const pulled = images.filter((i) => i.inputs.build === undefined).map((i) => String(i.inputs.name));
     expect(pulled.sort()).toEqual(["boky/postfix:v4.4.0", "postgres:16.10-bookworm"]);
     // Each container runs the image id, so a rebuilt image replaces it.

@@ -91,8 +91,8 @@ export function secretPlaceholder(key: string): string {
  * Config from `Pulumi.<stack>.yaml`: keys kept fully qualified (`bareos-s3-backup:s3`, `aws:region`),
  * objects as JSON strings, `secure:` values replaced by placeholders and marked secret.
  */
-export function stackFileConfig(stack: string): StackConfig {
-  const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+export function stackFileConfig(stack: string, file = path.join(ROOT, `Pulumi.${stack}.yaml`)): StackConfig {
+  const doc = parse(fs.readFileSync(file, "utf8")) as {
     config?: Record<string, unknown>;
   };
   const { values, secretKeys } = runtimeConfigOf(doc.config ?? {}, secretPlaceholder);
@@ -228,6 +228,7 @@ interface RegisterRequest {
   getCustom(): boolean;
   getProtect(): boolean;
   getRetainondelete(): boolean;
+  getDeletebeforereplace(): boolean;
   getProvider(): string;
   getAdditionalsecretoutputsList(): string[];
   getDependenciesList(): string[];
@@ -255,9 +256,40 @@ export type Program = () => Promise<Record<string, unknown>>;
 
 const indexProgram: Program = async () => (await import(path.join(ROOT, "index"))) as Record<string, unknown>;
 
+/** What a registration asks of the engine beyond its inputs (the mocks see only type, name, inputs). */
+export interface RegistrationOptions {
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  readonly deleteBeforeReplace: boolean;
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  /** URNs of the resources this one depends on (dependsOn and inputs). */
+  readonly dependencies: string[];
+}
+
+export interface RunOptions {
+  /** The program to run; index.ts by default. */
+  readonly program?: Program;
+  /**
+   * The resource monitor's behaviour: by default fake provider values (deterministic ids, passwords and
+   * keys, one-shot containers that exit 0); the end-to-end test passes an engine that creates the
+   * resources for real.
+   */
+  readonly mocks?: (recorded: { secretValues: Set<string>; invokes: RecordedInvoke[] }) => PulumiMocks;
+  /** Called with each registration's options just before the mocks create the resource. */
+  readonly beforeRegister?: (options: RegistrationOptions) => void;
+}
+
+type PulumiMocks = Parameters<Pulumi["runtime"]["setMocks"]>[0];
+
 /** Runs index.ts (or `program`) with `config` as stack `stack`; rejects with the program's error. */
-export async function runProgram(stack: string, config: StackConfig, program?: Program): Promise<ProgramRun> {
-  const { run, error } = await tryRunProgram(stack, config, program);
+export async function runProgram(
+  stack: string,
+  config: StackConfig,
+  options?: Program | RunOptions,
+): Promise<ProgramRun> {
+  const { run, error } = await tryRunProgram(stack, config, options);
   if (error !== undefined) throw error;
   return run;
 }
@@ -266,123 +298,131 @@ export async function runProgram(stack: string, config: StackConfig, program?: P
 export async function tryRunProgram(
   stack: string,
   config: StackConfig,
-  program: Program = indexProgram,
+  options: Program | RunOptions = {},
 ): Promise<{ run: ProgramRun; error: unknown }> {
+  const opts = typeof options === "function" ? { program: options } : options;
   let result: { run: ProgramRun; error: unknown } | undefined;
   await jest.isolateModulesAsync(async () => {
-    result = await runIsolated(stack, config, program);
+    result = await runIsolated(stack, config, opts);
   });
   if (result === undefined) throw new Error("the isolated run did not complete");
   return result;
 }
 
+/** The default monitor: stand-in provider values, deterministic so failures reproduce. */
+function fakeMocks(recorded: { secretValues: Set<string>; invokes: RecordedInvoke[] }): PulumiMocks {
+  const { secretValues, invokes } = recorded;
+  const gen = generator(0x5eed);
+  return {
+    newResource(args) {
+      const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
+      // Echo the raw inputs so secret inputs come back as secret outputs.
+      const state: Record<string, unknown> = { ...args.inputs };
+      let id = `${args.name}-id`;
+      switch (args.type) {
+        case "aws:s3/bucket:Bucket": {
+          id = typeof inputs.bucket === "string" ? inputs.bucket : `${args.name}-${gen(LOWER + DIGITS, 7)}`;
+          Object.assign(state, { bucket: id, arn: `arn:aws:s3:::${id}`, region: inputs.region });
+          break;
+        }
+        case "aws:iam/user:User": {
+          const name =
+            typeof inputs.name === "string" ? inputs.name : `${args.name}-${gen(LOWER + DIGITS, 7)}`;
+          id = name;
+          Object.assign(state, {
+            name,
+            arn: `arn:aws:iam::${ACCOUNT}:user${String(inputs.path ?? "/")}${name}`,
+          });
+          break;
+        }
+        case "aws:iam/userPolicy:UserPolicy":
+          id = `${String(inputs.user)}:${args.name}`;
+          break;
+        case "aws:iam/accessKey:AccessKey": {
+          id = `AKIA${gen(UPPER + DIGITS, 16)}`;
+          const secret = gen(LOWER + UPPER + DIGITS + "/+", 40);
+          secretValues.add(id);
+          secretValues.add(secret);
+          const sesSmtpPasswordV4 = gen(LOWER + UPPER + DIGITS, 44);
+          secretValues.add(sesSmtpPasswordV4);
+          Object.assign(state, { secret, sesSmtpPasswordV4, status: "Active" });
+          break;
+        }
+        case "random:index/randomPassword:RandomPassword": {
+          const result = gen(randomAlphabet(inputs), Number(inputs.length));
+          secretValues.add(result);
+          id = "none";
+          Object.assign(state, { result });
+          break;
+        }
+        case "docker:index/container:Container": {
+          id = `${String(inputs.name)}-container-id`;
+          if (inputs.mustRun === false) {
+            const fails = dockerMock.failingContainers.has(String(inputs.name));
+            Object.assign(state, {
+              exitCode: fails ? 1 : 0,
+              containerLogs: fails ? dockerMock.failingLogs : "Configuration OK\n",
+            });
+          }
+          break;
+        }
+        case "docker:index/remoteImage:RemoteImage":
+          id = `sha256:${gen("0123456789abcdef", 64)}`;
+          Object.assign(state, { imageId: id, repoDigest: `${String(inputs.name)}@${id}` });
+          break;
+        case "docker:index/network:Network":
+        case "docker:index/volume:Volume":
+          id = String(inputs.name);
+          break;
+        case "tls:index/privateKey:PrivateKey": {
+          const privateKeyPem = fakePem("PRIVATE KEY", gen(LOWER + UPPER + DIGITS, 64));
+          secretValues.add(privateKeyPem.trim());
+          Object.assign(state, { privateKeyPem, publicKeyPem: fakePem("PUBLIC KEY", gen(LOWER, 32)) });
+          break;
+        }
+        case "tls:index/selfSignedCert:SelfSignedCert":
+          Object.assign(state, { certPem: fakePem("CERTIFICATE", gen(LOWER + UPPER + DIGITS, 64)) });
+          break;
+        case "random:index/randomString:RandomString": {
+          const result = gen(randomAlphabet(inputs), Number(inputs.length));
+          id = result;
+          Object.assign(state, { result });
+          break;
+        }
+      }
+      return { id, state };
+    },
+    call(args) {
+      const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
+      let result: Record<string, unknown>;
+      if (args.token === "aws:iam/getPolicyDocument:getPolicyDocument") {
+        const json = renderPolicyDocument(inputs as { statements?: StatementInput[] });
+        result = { ...inputs, id: "policy", json, minifiedJson: JSON.stringify(JSON.parse(json)) };
+      } else {
+        throw new Error(`unexpected invoke ${args.token}`);
+      }
+      invokes.push({ token: args.token, inputs, result });
+      return result;
+    },
+  };
+}
+
 async function runIsolated(
   stack: string,
   config: StackConfig,
-  program: Program,
+  options: RunOptions,
 ): Promise<{ run: ProgramRun; error: unknown }> {
   const pulumi: Pulumi = await import("@pulumi/pulumi");
   const resources: RecordedResource[] = [];
   const invokes: RecordedInvoke[] = [];
   const componentOutputs = new Map<string, unknown>();
   const secretValues = new Set<string>();
-  const gen = generator(0x5eed);
+  const program = options.program ?? indexProgram;
 
   for (const key of config.secretKeys) secretValues.add(config.values[key]);
 
   await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
-        // Echo the raw inputs so secret inputs come back as secret outputs.
-        const state: Record<string, unknown> = { ...args.inputs };
-        let id = `${args.name}-id`;
-        switch (args.type) {
-          case "aws:s3/bucket:Bucket": {
-            id = typeof inputs.bucket === "string" ? inputs.bucket : `${args.name}-${gen(LOWER + DIGITS, 7)}`;
-            Object.assign(state, { bucket: id, arn: `arn:aws:s3:::${id}`, region: inputs.region });
-            break;
-          }
-          case "aws:iam/user:User": {
-            const name =
-              typeof inputs.name === "string" ? inputs.name : `${args.name}-${gen(LOWER + DIGITS, 7)}`;
-            id = name;
-            Object.assign(state, {
-              name,
-              arn: `arn:aws:iam::${ACCOUNT}:user${String(inputs.path ?? "/")}${name}`,
-            });
-            break;
-          }
-          case "aws:iam/userPolicy:UserPolicy":
-            id = `${String(inputs.user)}:${args.name}`;
-            break;
-          case "aws:iam/accessKey:AccessKey": {
-            id = `AKIA${gen(UPPER + DIGITS, 16)}`;
-            const secret = gen(LOWER + UPPER + DIGITS + "/+", 40);
-            secretValues.add(id);
-            secretValues.add(secret);
-            const sesSmtpPasswordV4 = gen(LOWER + UPPER + DIGITS, 44);
-            secretValues.add(sesSmtpPasswordV4);
-            Object.assign(state, { secret, sesSmtpPasswordV4, status: "Active" });
-            break;
-          }
-          case "random:index/randomPassword:RandomPassword": {
-            const result = gen(randomAlphabet(inputs), Number(inputs.length));
-            secretValues.add(result);
-            id = "none";
-            Object.assign(state, { result });
-            break;
-          }
-          case "docker:index/container:Container": {
-            id = `${String(inputs.name)}-container-id`;
-            if (inputs.mustRun === false) {
-              const fails = dockerMock.failingContainers.has(String(inputs.name));
-              Object.assign(state, {
-                exitCode: fails ? 1 : 0,
-                containerLogs: fails ? dockerMock.failingLogs : "Configuration OK\n",
-              });
-            }
-            break;
-          }
-          case "docker:index/remoteImage:RemoteImage":
-            id = `sha256:${gen("0123456789abcdef", 64)}`;
-            Object.assign(state, { imageId: id, repoDigest: `${String(inputs.name)}@${id}` });
-            break;
-          case "docker:index/network:Network":
-          case "docker:index/volume:Volume":
-            id = String(inputs.name);
-            break;
-          case "tls:index/privateKey:PrivateKey": {
-            const privateKeyPem = fakePem("PRIVATE KEY", gen(LOWER + UPPER + DIGITS, 64));
-            secretValues.add(privateKeyPem.trim());
-            Object.assign(state, { privateKeyPem, publicKeyPem: fakePem("PUBLIC KEY", gen(LOWER, 32)) });
-            break;
-          }
-          case "tls:index/selfSignedCert:SelfSignedCert":
-            Object.assign(state, { certPem: fakePem("CERTIFICATE", gen(LOWER + UPPER + DIGITS, 64)) });
-            break;
-          case "random:index/randomString:RandomString": {
-            const result = gen(randomAlphabet(inputs), Number(inputs.length));
-            id = result;
-            Object.assign(state, { result });
-            break;
-          }
-        }
-        return { id, state };
-      },
-      call(args) {
-        const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
-        let result: Record<string, unknown>;
-        if (args.token === "aws:iam/getPolicyDocument:getPolicyDocument") {
-          const json = renderPolicyDocument(inputs as { statements?: StatementInput[] });
-          result = { ...inputs, id: "policy", json, minifiedJson: JSON.stringify(JSON.parse(json)) };
-        } else {
-          throw new Error(`unexpected invoke ${args.token}`);
-        }
-        invokes.push({ token: args.token, inputs, result });
-        return result;
-      },
-    },
+    (options.mocks ?? fakeMocks)({ secretValues, invokes }),
     PROJECT,
     stack,
     false,
@@ -390,8 +430,17 @@ async function runIsolated(
 
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
   const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, cb) =>
-    register(req, (err, resp) => {
+  monitor.registerResource = (req, cb) => {
+    options.beforeRegister?.({
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+      protect: req.getProtect(),
+      retainOnDelete: req.getRetainondelete(),
+      dependencies: req.getDependenciesList(),
+    });
+    return register(req, (err, resp) => {
       if (!err) {
         const rawInputs = req.getObject()?.toJavaScript() ?? {};
         resources.push({
@@ -413,6 +462,7 @@ async function runIsolated(
       }
       cb(err, resp);
     });
+  };
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResourceOutputs = (req, cb) => {
     componentOutputs.set(req.getUrn(), req.getOutputs()?.toJavaScript());

@@ -13,6 +13,40 @@ const uploads = (c: RecordedResource) => (c.inputs.uploads ?? []) as Upload[];
 const envs = (c: RecordedResource) => (c.inputs.envs ?? []) as string[];
 const healthTest = (c: RecordedResource) => (c.inputs.healthcheck as { tests: string[] }).tests;
 
+describe("a mirrored Bareos repository and Debian's own PostgreSQL", () => {
+  let run: ProgramRun;
+  const repository = {
+    url: "http://apt-mirror.internal.example.com/bareos/Debian_12/",
+    keyFingerprint: "a8e2 8fde b72e 44fb 7e8e  733d 8a79 61a4 2636 d6b6",
+  };
+  beforeAll(async () => {
+    run = await runProgram(
+      "dev",
+      inlineConfig({ images: { bareosRepository: repository }, catalog: { postgresMajor: 15 } }),
+    );
+  });
+
+  test("every Bareos image build gets the mirror and its key, normalised", () => {
+    const built = run.byType(T.image).filter((i) => i.inputs.build !== undefined);
+    expect(built).toHaveLength(5);
+    for (const i of built) {
+      expect((i.inputs.build as { buildArgs: object }).buildArgs).toMatchObject({
+        BAREOS_REPO_URL: "http://apt-mirror.internal.example.com/bareos/Debian_12",
+        BAREOS_KEY_FINGERPRINT: "A8E28FDEB72E44FB7E8E733D8A7961A42636D6B6",
+      });
+    }
+  });
+
+  test("catalog and pg_dump come from one major: PostgreSQL 15 needs no PGDG repository", () => {
+    const pulled = run.byType(T.image).filter((i) => i.inputs.build === undefined);
+    expect(pulled.map((i) => i.inputs.name)).toContain("postgres:15.14-bookworm");
+    expect((run.one(T.image, "-director").inputs.build as { buildArgs: object }).buildArgs).toMatchObject({
+      POSTGRES_MAJOR: "15",
+      POSTGRES_CLIENT_SOURCE: "debian",
+    });
+  });
+});
+
 describe("legacy barcus-22 preset", () => {
   let run: ProgramRun;
   beforeAll(async () => {
