@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { CATALOG_PORT } from "../configs/director";
-import { WAIT_TIMEOUT, containerDefaults } from "./containerDefaults";
+import { DESTROY_GRACE_SECONDS, WAIT_TIMEOUT, containerDefaults } from "./containerDefaults";
 
 export interface CatalogArgs {
   /** PostgreSQL image id (pinned tag, pulled by BareosImages). */
@@ -31,7 +31,8 @@ export class Catalog extends pulumi.ComponentResource {
 
   constructor(name: string, args: CatalogArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bareos:catalog:Catalog", name, {}, opts);
-    const defaults = containerDefaults(args.stack, "catalog");
+    // A fast shutdown of PostgreSQL writes a checkpoint: give it time before the kill.
+    const defaults = containerDefaults(args.stack, "catalog", 2 * DESTROY_GRACE_SECONDS);
 
     this.volume = new docker.Volume(
       `${name}-data`,

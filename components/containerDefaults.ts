@@ -12,10 +12,21 @@ export function stackLabels(stack: string, service: string): docker.types.input.
   ];
 }
 
-/** What every long-running container shares: restart policy, rotated logs, labels. */
-export function containerDefaults(stack: string, service: string) {
+/**
+ * Seconds a replaced or destroyed container gets between SIGTERM and SIGKILL. The provider's default is
+ * 0: a replacement would kill PostgreSQL mid-checkpoint and a daemon mid-job.
+ */
+export const DESTROY_GRACE_SECONDS = 30;
+
+/** What every long-running container shares: restart policy, rotated logs, labels, a clean stop. */
+export function containerDefaults(
+  stack: string,
+  service: string,
+  destroyGraceSeconds = DESTROY_GRACE_SECONDS,
+) {
   return {
     restart: "unless-stopped",
+    destroyGraceSeconds,
     logDriver: "json-file",
     logOpts: { "max-size": "10m", "max-file": "5" },
     labels: stackLabels(stack, service),

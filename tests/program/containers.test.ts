@@ -187,6 +187,8 @@ describe("health and start order", () => {
       expect(c.inputs.wait).toBe(true);
       expect(c.inputs.restart).toBe("unless-stopped");
       expect(c.inputs.logOpts).toEqual({ "max-size": "10m", "max-file": "5" });
+      // The provider's default of 0 s would SIGKILL a daemon (or PostgreSQL) on every replacement.
+      expect(c.inputs.destroyGraceSeconds).toBe(c.inputs.name === "dev-bareos-db" ? 60 : 30);
     }
     const test = (name: string) =>
       (byName(dev, name).inputs.healthcheck as { tests: string[] }).tests.join(" ");
