@@ -42,6 +42,8 @@ export class ClientKeys extends pulumi.ComponentResource {
         subject: { commonName: "Bareos master key", organization },
         validityPeriodHours: VALIDITY_HOURS,
         allowedUses: ["key_encipherment", "data_encipherment"],
+        // Bareos refuses a certificate without one ("does not include the required subjectKeyIdentifier").
+        setSubjectKeyId: true,
       },
       { parent: this },
     );
@@ -62,6 +64,7 @@ export class ClientKeys extends pulumi.ComponentResource {
           subject: { commonName: client, organization },
           validityPeriodHours: VALIDITY_HOURS,
           allowedUses: ["key_encipherment", "data_encipherment", "digital_signature"],
+          setSubjectKeyId: true,
         },
         { parent: this },
       );

@@ -10,7 +10,8 @@
  *   <client>/etc/bareos/...              each managed client's container
  *   _unmanaged/<client>/etc/bareos/...   files to install on each unmanaged client's host
  *   bareos-webui/etc/bareos-webui/...    both webui containers (nginx and php-fpm)
- * Credentials are PLACEHOLDER-... stand-ins: the output is for reading, never for deploying.
+ * Credentials are PLACEHOLDER-... stand-ins and the PKI keys throw-away ones (real, so the daemons'
+ * configuration tests accept the tree): the output is for reading, never for deploying.
  *
  * A non-empty <dir> is refused unless --force; --force removes only the files a previous render listed
  * in <dir>/.bareos-render-manifest, then writes. Anything else in <dir> is left alone (and reported).
@@ -175,7 +176,9 @@ function main(): number {
     `Rendered stack ${JSON.stringify(s.stack)} (Bareos ${s.bareosVersion}, S3 ${s.s3.backend}) into ${path.resolve(values.out)}`,
   );
   console.log(summary(r).join("\n"));
-  console.log("Credentials are PLACEHOLDER-... stand-ins: review these files, do not deploy them.");
+  console.log(
+    "Credentials are PLACEHOLDER-... stand-ins and PKI keys throw-away ones: review these files, do not deploy them.",
+  );
   if (others.length > 0) {
     console.warn(`warning: ${others.length} file(s) not written by this render were left in place:`);
     for (const f of others) console.warn(`  ${f}`);

@@ -11,6 +11,7 @@ import {
   renderAll,
 } from "../configs/render";
 import { PROJECT, Settings, parseSettings, rawFromStackFile } from "../configs/settings";
+import { throwawayClientKeys } from "./pki";
 import { BareosMajor, Daemon, LoadedSchemas, Problem, validateFileTree } from "../configs/schema/validate";
 
 /**
@@ -186,7 +187,12 @@ export function renderStack(
 }
 
 export function renderSettings(settings: Settings): StackRender {
-  const rendered = renderAll(settings, placeholderSecrets(settings), {
+  // Placeholder passwords read as such; PKI files must be real keys, or the daemons' -t refuses the tree.
+  const secrets = {
+    ...placeholderSecrets(settings),
+    clientKeys: throwawayClientKeys(settings.clients.filter((c) => c.encryption).map((c) => c.name)),
+  };
+  const rendered = renderAll(settings, secrets, {
     bucketName: settings.s3.bucketName ?? placeholderBucketName(settings),
   });
   const groups = layout(settings, rendered);

@@ -30,13 +30,21 @@ own_data_dirs() {
   find "$@" -xdev \! -user "${user}" -exec chown "${user}:${group}" {} +
 }
 
+# Seconds a daemon's -t may take. bareos-fd 25 -t spins forever after some fatal errors (a refused PKI
+# certificate), which would leave a gate container, and `pulumi up`, waiting for good.
+CONFIG_TEST_TIMEOUT="${BAREOS_CONFIG_TEST_TIMEOUT:-120}"
+
 # bareos_config_test DAEMON -t ARGS...: Bareos daemons can exit 0 after "ERROR TERMINATION", and
 # their output is the only hint at a bad configuration, so it always goes to the log.
 bareos_config_test() {
   local out rc=0
-  out="$("$@" 2>&1)" || rc=$?
+  out="$(timeout --kill-after=5 "${CONFIG_TEST_TIMEOUT}" "$@" 2>&1)" || rc=$?
   if ((rc == 0)) && grep -q 'ERROR TERMINATION' <<<"${out}"; then rc=1; fi
   [[ -z "${out}" ]] || printf '%s\n' "${out}" >&2
+  if ((rc == 124 || rc == 137)); then
+    log "configuration test failed: $1 $2 did not finish within ${CONFIG_TEST_TIMEOUT}s (BAREOS_CONFIG_TEST_TIMEOUT)"
+    return 1
+  fi
   if ((rc != 0)); then
     log "configuration test failed ($1 $2 exit ${rc})"
     return 1

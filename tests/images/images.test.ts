@@ -473,7 +473,7 @@ describe.each([
     sb = new Sandbox();
     sb.fake(
       daemon,
-      `case " $* " in *" -t "*) if [ -f ${sb.state}/config-bad ]; then echo "Config error"; exit 1; fi ;; esac`,
+      `case " $* " in *" -t "*) if [ -f ${sb.state}/config-bad ]; then echo "Config error"; exit 1; fi; if [ -f ${sb.state}/config-hangs ]; then while :; do sleep 1; done; fi ;; esac`,
     );
     env = {
       BAREOS_CONFIG_DIR: sb.dir("etc/bareos"),
@@ -493,6 +493,20 @@ describe.each([
       `${daemon} -t${userFlags()} -c ${env.BAREOS_CONFIG_DIR}`,
       `${daemon} -f${userFlags()} -c ${env.BAREOS_CONFIG_DIR} -d 50`,
     ]);
+  });
+
+  it("fails a configuration test that hangs instead of waiting for it", () => {
+    // bareos-fd 25 -t spins forever after refusing a PKI certificate.
+    fs.writeFileSync(path.join(sb.state, "config-hangs"), "");
+    const started = Date.now();
+    const { status, output } = sb.run(image, {
+      ...env,
+      CONFIG_TEST_ONLY: "1",
+      BAREOS_CONFIG_TEST_TIMEOUT: "1",
+    });
+    expect(status).not.toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(output).toContain(`configuration test failed: ${daemon} -t did not finish within 1s`);
   });
 
   it("stops on a failing configuration test", () => {

@@ -223,6 +223,14 @@ describe("client-side encryption", () => {
     ]);
   });
 
+  test("certificates carry a subject key identifier, without which Bareos refuses them", () => {
+    // "Provided certificate does not include the required subjectKeyIdentifier extension" (found by the
+    // e2e: bareos-fd -t refused the keys; the tls provider leaves it out unless asked).
+    const certs = run.byType(T.cert);
+    expect(certs).toHaveLength(2);
+    for (const c of certs) expect(c.inputs.setSubjectKeyId).toBe(true);
+  });
+
   test("the master private key leaves only as a secret output", async () => {
     const out = run.exports as Record<string, pulumi.Output<string>>;
     const master = await run.resolve(out.encryptionMasterKey);

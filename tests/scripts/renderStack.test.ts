@@ -1,3 +1,5 @@
+import * as crypto from "node:crypto";
+import { THROWAWAY_NOTICE } from "../../scripts/pki";
 // The render/validate commands: the pure stack file -> files mapping, writing to disk, and the CLIs.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -172,7 +174,19 @@ describe("renderStack: the prod stack", () => {
       "bareos-fd/etc/bareos/pki/master.cert",
       "bareos-sd/etc/bareos/s3/rclone.conf",
     ]);
-    expect(r.files["bareos-fd/etc/bareos/pki/bareos-fd.pem"].content).toContain("PLACEHOLDER-");
+    // Real throw-away keys, so `bareos-fd -t` accepts the preview; marked as such, one master for all.
+    const keypair = r.files["bareos-fd/etc/bareos/pki/bareos-fd.pem"].content;
+    expect(keypair.startsWith(THROWAWAY_NOTICE)).toBe(true);
+    const key = crypto.createPrivateKey(keypair.slice(THROWAWAY_NOTICE.length));
+    expect(key.asymmetricKeyType).toBe("rsa");
+    const cert = new crypto.X509Certificate(keypair.slice(keypair.indexOf("-----BEGIN CERTIFICATE-----")));
+    expect(cert.subject).toMatch(/CN=bareos-fd/);
+    expect(cert.checkPrivateKey(key)).toBe(true);
+    const master = r.files["bareos-fd/etc/bareos/pki/master.cert"].content;
+    expect(new crypto.X509Certificate(master.slice(THROWAWAY_NOTICE.length)).subject).toMatch(
+      /THROW-AWAY master/,
+    );
+    expect(r.files["_unmanaged/fileserver-fd/etc/bareos/pki/master.cert"].content).toBe(master);
     expect(r.files["bareos-sd/etc/bareos/bareos-sd.d/device/S3Storage.conf"].content).toContain(
       "bucket=example-corp-bareos-prod,",
     );
