@@ -86,6 +86,7 @@ export function throwawayClientKeys(
       organization: "THROW-AWAY render preview",
       validityHours: 24,
       allowedUses,
+      subjectKeyId: true,
     });
   const master = cert(rsaPrivateKeyPem(2048), "THROW-AWAY master key (render preview)", [
     "key_encipherment",

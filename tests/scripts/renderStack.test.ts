@@ -182,6 +182,9 @@ describe("renderStack: the prod stack", () => {
     const cert = new crypto.X509Certificate(keypair.slice(keypair.indexOf("-----BEGIN CERTIFICATE-----")));
     expect(cert.subject).toMatch(/CN=bareos-fd/);
     expect(cert.checkPrivateKey(key)).toBe(true);
+    // Bareos refuses certificates without a subjectKeyIdentifier (OID 2.5.29.14).
+    const SKI = Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x0e]);
+    expect(cert.raw.includes(SKI)).toBe(true);
     const master = r.files["bareos-fd/etc/bareos/pki/master.cert"].content;
     expect(new crypto.X509Certificate(master.slice(THROWAWAY_NOTICE.length)).subject).toMatch(
       /THROW-AWAY master/,
