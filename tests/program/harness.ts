@@ -279,6 +279,19 @@ export interface RunOptions {
   readonly mocks?: (recorded: { secretValues: Set<string>; invokes: RecordedInvoke[] }) => PulumiMocks;
   /** Called with each registration's options just before the mocks create the resource. */
   readonly beforeRegister?: (options: RegistrationOptions) => void;
+  /**
+   * Milliseconds without a new RPC or rejection before the run counts as finished. With real resources a
+   * failure (a gate's exit code) arrives long after the RPCs that caused it seemed done; a run that ended
+   * too early would look successful. The fake mocks answer at once: 0.
+   */
+  readonly settleMs?: number;
+  /**
+   * Runs the program with fresh module instances. Jest's module isolation by default; a process of
+   * its own (the e2e realizer's, as `pulumi up` runs the program) needs none. Only outside Jest do
+   * the runtime's late failures arrive as the `unhandledRejection` the run listens for: inside, Jest
+   * takes them (a test of a failing program consumes the failing Output itself).
+   */
+  readonly isolate?: (run: () => Promise<void>) => Promise<void>;
 }
 
 type PulumiMocks = Parameters<Pulumi["runtime"]["setMocks"]>[0];
@@ -302,7 +315,8 @@ export async function tryRunProgram(
 ): Promise<{ run: ProgramRun; error: unknown }> {
   const opts = typeof options === "function" ? { program: options } : options;
   let result: { run: ProgramRun; error: unknown } | undefined;
-  await jest.isolateModulesAsync(async () => {
+  const isolate = opts.isolate ?? ((run) => jest.isolateModulesAsync(run));
+  await isolate(async () => {
     result = await runIsolated(stack, config, opts);
   });
   if (result === undefined) throw new Error("the isolated run did not complete");
@@ -475,7 +489,9 @@ async function runIsolated(
   let error: unknown;
   // An error thrown inside an apply that feeds a resource (a failed configuration gate) fails that
   // registration asynchronously; `pulumi up` reports it as the program's error, so record it as one.
+  let rejections = 0;
   const onRejection = (reason: unknown) => {
+    rejections++;
     error ??= reason;
   };
   process.on("unhandledRejection", onRejection);
@@ -493,6 +509,13 @@ async function runIsolated(
     });
     // Let rejections of the last microtasks arrive.
     await new Promise((resolve) => setImmediate(resolve));
+    for (let quiet = 0, seen = rejections; options.settleMs && quiet < 3; seen = rejections) {
+      await new Promise((resolve) => setTimeout(resolve, options.settleMs));
+      await waitForRPCs().catch((e: unknown) => {
+        error ??= e;
+      });
+      quiet = rejections === seen ? quiet + 1 : 0;
+    }
   } finally {
     process.off("unhandledRejection", onRejection);
   }
