@@ -35,7 +35,7 @@ export const CATALOG_PORT = 5432;
 export const CATALOG_ADMIN_PGPASS = `${CONFIG_DIR}/catalog-admin.pgpass`;
 export const LOG_DIR = "/var/log/bareos";
 export const BSMTP = "/usr/bin/bsmtp";
-/** boky/postfix (the default relay image) listens on the submission port only. */
+/** The submission port: boky/postfix (the default relay image) exposes it (and also listens on 25). */
 export const SMTP_RELAY_PORT = 587;
 
 export const DAEMON_MESSAGES = "Daemon";

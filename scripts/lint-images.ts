@@ -276,7 +276,13 @@ export function findShellScripts(root = REPO_ROOT): string[] {
         .sort()
         .map((f) => path.join(root, "scripts", f))
     : [];
-  return [...walk(path.join(root, "images"), (f) => f.endsWith(".sh")), ...scripts];
+  // The e2e stand-ins' scripts run in containers too (`.envsh` files are sourced shell).
+  const shell = (f: string) => f.endsWith(".sh") || f.endsWith(".envsh");
+  return [
+    ...walk(path.join(root, "images"), shell),
+    ...walk(path.join(root, "tests", "e2e", "standins"), shell),
+    ...scripts,
+  ];
 }
 
 export function hasShellcheck(): boolean {
