@@ -163,6 +163,7 @@ async function main(): Promise<number> {
       },
       [ROOT],
     );
+    recordTiming("total (npm run test:e2e, until the suite ended)", (performance.now() - started) / 1000);
     console.log(
       `\nTimings (${own.own ? "own engine, stand-ins" : "DOCKER_HOST, real images"}):\n${timingTable(readTimings())}\n`,
     );
