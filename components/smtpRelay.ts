@@ -8,7 +8,7 @@ export interface SmtpRelayArgs {
   readonly image: pulumi.Input<string>;
   readonly containerName: string;
   readonly networkName: pulumi.Input<string>;
-  readonly settings: Pick<Settings, "names" | "smtp" | "stack" | "secrets" | "s3">;
+  readonly settings: Pick<Settings, "names" | "smtp" | "stack" | "secrets" | "s3" | "secretObjects">;
 }
 
 /** The SES SMTP endpoint of a region. */
@@ -77,10 +77,17 @@ export class SmtpRelay extends pulumi.ComponentResource {
         port: smtp.smarthostPort,
         username: smtp.username,
       });
+      // A nested secret (`--secret --path smtp.username`) makes the whole smtp object secret.
+      const secretSmtp = args.settings.secretObjects.includes("smtp");
       envs =
-        secrets.smtpPassword === undefined
+        secrets.smtpPassword === undefined && !secretSmtp
           ? pulumi.output(plain)
-          : pulumi.secret(pulumi.output([...plain, `RELAYHOST_PASSWORD=${secrets.smtpPassword}`]));
+          : pulumi.secret(
+              pulumi.output([
+                ...plain,
+                ...(secrets.smtpPassword === undefined ? [] : [`RELAYHOST_PASSWORD=${secrets.smtpPassword}`]),
+              ]),
+            );
     }
 
     this.container = new docker.Container(

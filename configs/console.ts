@@ -2,7 +2,7 @@
 // named Console per webui user with the profile that limits it. All files live in the director tree.
 import type { BareosSecrets } from "./secrets";
 import type { Settings } from "./settings";
-import type { FileTree } from "./render";
+import type { FileTree } from "./fileTree";
 import { ConsoleDirector, DirConsole, DirProfile } from "./resources";
 import { fileTree, resourceFile } from "./serialize";
 

@@ -3,7 +3,8 @@
 // module owning the other side (storage.ts, fileDaemon.ts, console.ts).
 import type { BareosSecrets } from "./secrets";
 import type { ClientSettings, PoolSettings, Settings } from "./settings";
-import type { FileTree } from "./render";
+import { excludeDirectives } from "./excludes";
+import type { FileTree } from "./fileTree";
 import {
   DirCatalog,
   DirClient,
@@ -131,13 +132,12 @@ function messages(settings: Settings): DirMessages[] {
 }
 
 function fileSet(f: Settings["fileSets"][number]): DirFileSet {
-  const isWildcard = (p: string) => /[*?[]/.test(p);
-  const wild = f.exclude.filter(isWildcard);
-  const literal = f.exclude.filter((p) => !isWildcard(p));
+  const { files, wild, wildDir } = excludeDirectives(f.exclude);
   const defaults: FileSetOptions = {
     signature: f.signature as FileSetOptions["signature"],
     compression: f.compression === "none" ? undefined : (f.compression as FileSetOptions["compression"]),
   };
+  const patterns = wild.length + wildDir.length > 0;
   return {
     kind: "dir/fileset",
     name: f.name,
@@ -146,13 +146,12 @@ function fileSet(f: Settings["fileSets"][number]): DirFileSet {
       {
         // The first Options whose pattern matches a file decides; the last one applies to everything
         // else (find.cc AcceptFile), so the exclusion comes first and the defaults last.
-        options: [...(wild.length > 0 ? [{ wildFile: wild, exclude: true }] : []), defaults],
+        options: [...(patterns ? [{ wild, wildDir, exclude: true }] : []), defaults],
         files: f.include,
         plugins: f.plugins,
       },
     ],
-    // Exclude { File } takes paths, not wildcards: only the literal ones go here.
-    exclude: literal.length > 0 ? [{ files: literal }] : undefined,
+    exclude: files.length > 0 ? [{ files }] : undefined,
   };
 }
 

@@ -2,7 +2,7 @@
 // clients get it in their container; unmanaged clients get the same tree for the admin to install.
 import type { BareosSecrets } from "./secrets";
 import type { ClientSettings, Settings } from "./settings";
-import type { FileTree } from "./render";
+import type { FileTree } from "./fileTree";
 import { FdClient, FdDirector, FdMessages } from "./resources";
 import { CONFIG_DIR, CREDENTIAL_MODE, fileTree, resourceFile } from "./serialize";
 import { SD_FD_MESSAGES } from "./storage";

@@ -7,14 +7,9 @@ import { renderStorage } from "./storage";
 import { renderFileDaemon } from "./fileDaemon";
 import { renderWebui } from "./webui";
 
-export interface ConfigFile {
-  readonly content: string;
-  /** 0o640 for configuration, 0o600 for credential files. */
-  readonly mode: number;
-}
+import type { FileTree } from "./fileTree";
 
-/** Absolute path inside the container -> file. */
-export type FileTree = Readonly<Record<string, ConfigFile>>;
+export type { ConfigFile, FileTree } from "./fileTree";
 
 export interface RenderedConfigs {
   /** bareos-dir: /etc/bareos/bareos-dir.d/**, /etc/bareos/bconsole.conf, /etc/bareos/catalog-admin.pgpass. */

@@ -126,6 +126,7 @@ export interface DirJob extends JobFields {
 export interface FileSetOptions {
   readonly signature?: "XXH128" | "SHA256" | "SHA512" | "SHA1" | "MD5";
   readonly compression?: "LZ4" | "LZ4HC" | "GZIP";
+  readonly wild?: readonly string[];
   readonly wildFile?: readonly string[];
   readonly wildDir?: readonly string[];
   readonly exclude?: boolean;
@@ -494,6 +495,7 @@ function optionsBlock(o: FileSetOptions): BlockNode {
   return new Directives()
     .keyword("Signature", o.signature)
     .keyword("Compression", o.compression)
+    .strings("Wild", o.wild)
     .strings("Wild File", o.wildFile)
     .strings("Wild Dir", o.wildDir)
     .boolean("Exclude", o.exclude)

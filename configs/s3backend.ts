@@ -3,7 +3,7 @@
 // or an s3cmd config for Bareos' s3cmd-wrapper.sh; a droplet profile for droplet).
 import type { BareosSecrets } from "./secrets";
 import type { Settings } from "./settings";
-import type { FileTree } from "./render";
+import type { FileTree } from "./fileTree";
 import { CREDENTIAL_MODE } from "./serialize";
 
 /** s3cmd configuration read by dplcompat's s3cmd-wrapper.sh (`s3cfg=` device option). */

@@ -4,7 +4,7 @@
 // quoted, names are checked instead of quoted, and nothing reaches the text unchecked.
 import { formatDuration, formatSize, formatSpeed } from "./units";
 import { BareosResource, resourcePath, toBlock } from "./resources";
-import type { ConfigFile, FileTree } from "./render";
+import type { ConfigFile, FileTree } from "./fileTree";
 
 /** Resource names as we write them unquoted (Bareos itself also allows blanks, which we refuse). */
 export const NAME_PATTERN = /^[A-Za-z0-9_.:-]+$/;

@@ -2,7 +2,7 @@
 // derived from the same StorageEndpoint, so Device/Media Type/Password agree by construction.
 import type { BareosSecrets } from "./secrets";
 import type { Settings } from "./settings";
-import type { FileTree } from "./render";
+import type { FileTree } from "./fileTree";
 import { renderS3Backend } from "./s3backend";
 import { SdDevice, SdDirector, SdMessages, SdStorage } from "./resources";
 import { fileTree, resourceFile } from "./serialize";

@@ -1,6 +1,6 @@
 // bareos-webui's ini files in /etc/bareos-webui, read by php-fpm (and present in the nginx container).
 import type { Settings } from "./settings";
-import type { FileTree } from "./render";
+import type { FileTree } from "./fileTree";
 import { CONFIG_MODE, fileTree } from "./serialize";
 import { DIRECTOR_PORT } from "./console";
 

@@ -1,7 +1,6 @@
 // The pure half of `npm run render` / `npm run validate`: stack file text -> validated settings ->
 // rendered configs laid out per container. No filesystem, no Pulumi, so tests can call it directly.
 import * as path from "node:path";
-import { parse } from "yaml";
 import {
   ConfigFile,
   FileTree,
@@ -10,7 +9,9 @@ import {
   placeholderSecrets,
   renderAll,
 } from "../configs/render";
-import { PROJECT, Settings, parseSettings, rawFromStackFile } from "../configs/settings";
+import { Settings, StackFileError, parseSettings, rawFromStackFiles } from "../configs/settings";
+
+export { StackFileError };
 import { throwawayClientKeys } from "./pki";
 import { BareosMajor, Daemon, LoadedSchemas, Problem, validateFileTree } from "../configs/schema/validate";
 
@@ -44,74 +45,10 @@ export interface StackRender {
   readonly files: Readonly<Record<string, ConfigFile>>;
 }
 
-/** A stack or project file that is not what Pulumi would accept (as opposed to invalid settings). */
-export class StackFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "StackFileError";
-  }
-}
-
-function asRecord(v: unknown, what: string): Record<string, unknown> {
-  if (v === null || v === undefined) return {};
-  if (typeof v !== "object" || Array.isArray(v)) throw new StackFileError(`${what} is not a mapping`);
-  return v as Record<string, unknown>;
-}
-
-function parseYaml(text: string, file: string): Record<string, unknown> {
-  try {
-    return asRecord(parse(text), file);
-  } catch (e) {
-    if (e instanceof StackFileError) throw e;
-    throw new StackFileError(`${file}: ${(e as Error).message}`);
-  }
-}
-
-/**
- * The `config:` map Pulumi would use for a stack: project-level values from Pulumi.yaml (short form, or
- * `value`/`default` of a declaration; unnamespaced keys belong to the project), overridden by the stack file.
- */
-export function stackConfig(
-  projectYaml: string,
-  stackYaml: string,
-  stack: string,
-): { project: string; config: Record<string, unknown> } {
-  const project = parseYaml(projectYaml, "Pulumi.yaml");
-  const name = project.name;
-  if (typeof name !== "string" || name === "") throw new StackFileError("Pulumi.yaml has no project name");
-  // Settings read `${PROJECT}:<key>` only (as the program does): another name would silently drop every key.
-  if (name !== PROJECT) {
-    throw new StackFileError(
-      `Pulumi.yaml names project ${JSON.stringify(name)}, but the settings read keys of ${JSON.stringify(PROJECT)}`,
-    );
-  }
-  const config: Record<string, unknown> = {};
-  for (const [key, decl] of Object.entries(asRecord(project.config, "Pulumi.yaml config"))) {
-    const full = key.includes(":") ? key : `${name}:${key}`;
-    if (decl !== null && typeof decl === "object" && !Array.isArray(decl)) {
-      const d = decl as Record<string, unknown>;
-      if ("value" in d) config[full] = d.value;
-      else if ("default" in d) config[full] = d.default;
-    } else {
-      config[full] = decl;
-    }
-  }
-  const file = `Pulumi.${stack}.yaml`;
-  for (const [key, value] of Object.entries(asRecord(parseYaml(stackYaml, file).config, `${file} config`))) {
-    if (!key.includes(":")) {
-      throw new StackFileError(
-        `${file}: configuration key ${JSON.stringify(key)} has no namespace; write "${name}:${key}"`,
-      );
-    }
-    config[key] = value;
-  }
-  return { project: name, config };
-}
-
 /**
  * The validated settings of a stack; throws SettingsError (the program's own messages) or StackFileError.
- * Reads through the runtime's string view rather than the YAML values, because that is what the program
- * sees: `pulumi config set protect true` stores the string "true", which the program reads as a boolean.
+ * Reads through the CLI's string view of the files (configs/settings/read.ts), because that is what the
+ * program sees.
  */
 export function settingsOfStack(
   projectYaml: string,
@@ -119,8 +56,9 @@ export function settingsOfStack(
   stack: string,
   projectDir: string,
 ): Settings {
-  const { config } = stackConfig(projectYaml, stackYaml, stack);
-  const raw = rawFromStackFile(config, (key) => secretPlaceholder(key.slice(key.lastIndexOf(":") + 1)));
+  const raw = rawFromStackFiles(projectYaml, stackYaml, stack, (key) =>
+    secretPlaceholder(key.slice(key.lastIndexOf(":") + 1)),
+  );
   return parseSettings(raw, { stack, projectDir });
 }
 

@@ -96,9 +96,9 @@ describe("cross-references inside the director", () => {
       ],
       clients: [
         { name: "host1", managed: false, address: "host1.example.com" },
-        { name: "fd-two", managed: true },
+        { name: "fd-two", managed: true, mounts: [{ hostPath: "/etc", containerPath: "/host/etc" }] },
       ],
-      fileSets: [{ name: "Etc", include: ["/etc"] }],
+      fileSets: [{ name: "Etc", include: ["/host/etc"] }],
       schedules: [
         {
           name: "Nightly",
@@ -190,7 +190,8 @@ describe("filesets", () => {
     const [include] = blocks(fs, "Include");
     const options = blocks(include, "Options");
     expect(options).toHaveLength(2);
-    expect(values(options[0], "WildFile")).toEqual(["*.tmp", "/data/?x", "/data/[ab]"]);
+    // Wild (files and directories); a relative name anchored anywhere; brackets literal.
+    expect(values(options[0], "Wild")).toEqual(["*.tmp", "/data/?x", "*/logs"]);
     expect(value(options[0], "Exclude")).toBe("yes");
     // The last Options block applies to everything not matched before it.
     expect(value(options[1], "Signature")).toBe("XXH128");
@@ -198,7 +199,7 @@ describe("filesets", () => {
     expect(values(options[1], "WildFile")).toEqual([]);
     expect(values(include, "File")).toEqual(["/data"]);
     const [exclude] = blocks(fs, "Exclude");
-    expect(values(exclude, "File")).toEqual(["/data/cache", "logs"]);
+    expect(values(exclude, "File")).toEqual(["/data/cache", "/data/[[]ab]"]);
     expect(file(out.director, `${DIR}/fileset/Data.conf`)).not.toMatch(/^ *File = "\*\.tmp"/m);
   });
 
@@ -206,7 +207,7 @@ describe("filesets", () => {
     const { out } = render();
     const fs = resource(out.director, `${DIR}/fileset/TestData.conf`);
     const [include] = blocks(fs, "Include");
-    expect(values(blocks(include, "Options")[0], "WildFile")).toEqual(["*.tmp"]);
+    expect(values(blocks(include, "Options")[0], "Wild")).toEqual(["*.tmp"]);
     expect(values(blocks(fs, "Exclude")[0], "File")).toEqual(["/data/cache"]);
   });
 

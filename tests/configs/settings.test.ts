@@ -14,7 +14,7 @@ import {
   keyPath,
   parseSettings,
   rawFromPulumiConfig,
-  rawFromStackFile,
+  rawFromStackFiles,
 } from "../../configs/settings";
 import { DAY, GiB, MiB } from "../../configs/units";
 
@@ -381,14 +381,14 @@ describe("normalisation", () => {
   it("accepts the readable storage classes and transitions", () => {
     const s = settingsOf({
       s3: {
-        storageClass: "GLACIER_IR",
+        storageClass: "STANDARD",
         transitions: [
           { days: 30, storageClass: "STANDARD_IA" },
           { days: 90, storageClass: "GLACIER_IR" },
         ],
       },
     });
-    expect(s.s3.storageClass).toBe("GLACIER_IR");
+    expect(s.s3.storageClass).toBe("STANDARD");
     expect(s.s3.transitions).toHaveLength(2);
   });
 
@@ -484,56 +484,6 @@ describe("derivedBucketPrefix", () => {
   );
 });
 
-describe("rawFromStackFile", () => {
-  const raw = rawFromStackFile(
-    {
-      "aws:region": "eu-west-1",
-      "other-project:protect": true,
-      [`${PROJECT}:protect`]: true,
-      [`${PROJECT}:s3`]: { provider: "existing", bucketName: "my-backups" },
-      [`${PROJECT}:s3AccessKeyId`]: { secure: "v1:abc" },
-      [`${PROJECT}:s3SecretAccessKey`]: { secure: "v1:def" },
-      [`${PROJECT}:config:bareosVersion`]: "24",
-    },
-    (key) => `<secret ${key}>`,
-  );
-
-  it("keeps this project's values, without the prefix, and ignores other namespaces", () => {
-    // Read through the CLI's string view, as the program reads them: "24" arrives as JSON 24.
-    expect(raw.values).toEqual({
-      protect: true,
-      s3: { provider: "existing", bucketName: "my-backups" },
-      s3AccessKeyId: `<secret ${PROJECT}:s3AccessKeyId>`,
-      s3SecretAccessKey: `<secret ${PROJECT}:s3SecretAccessKey>`,
-      bareosVersion: 24,
-    });
-    expect(raw.values).not.toHaveProperty("region");
-  });
-
-  it("turns secure values into placeholders that count as secret", () => {
-    expect([...raw.secretKeys].sort()).toEqual(["s3AccessKeyId", "s3SecretAccessKey"]);
-    const s = parseSettings(raw, ctx);
-    expect(s.secrets.s3AccessKeyId).toBe(`<secret ${PROJECT}:s3AccessKeyId>`);
-    expect(s.protect).toBe(true);
-    expect(s.bareosVersion).toBe("24");
-  });
-
-  it("reads what `pulumi config set` stores as strings the way the program does", () => {
-    const r = rawFromStackFile(
-      { [`${PROJECT}:protect`]: "true", [`${PROJECT}:bareosVersion`]: "25" },
-      () => "x",
-    );
-    expect(r.values).toEqual({ protect: true, bareosVersion: 25 });
-    expect(parseSettings(r, ctx).protect).toBe(true);
-  });
-
-  it("leaves a plain secret plain, so parseSettings refuses it", () => {
-    const plain = rawFromStackFile({ [`${PROJECT}:smtpPassword`]: "hunter2" }, () => "x");
-    expect(plain.secretKeys.has("smtpPassword")).toBe(false);
-    expect(() => parseSettings(plain, ctx)).toThrow(/smtpPassword: must be set as a secret/);
-  });
-});
-
 describe("rawFromPulumiConfig", () => {
   const secret = new Set([
     `${PROJECT}:s3AccessKeyId`,
@@ -608,11 +558,9 @@ describe("rawFromPulumiConfig", () => {
 
 describe("the stack files in the repository", () => {
   function stack(name: string): Settings {
-    const doc = parseYaml(fs.readFileSync(path.join(ROOT, `Pulumi.${name}.yaml`), "utf8")) as {
-      config: Record<string, unknown>;
-    };
+    const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
     return parseSettings(
-      rawFromStackFile(doc.config, (key) => `<${key}>`),
+      rawFromStackFiles(read("Pulumi.yaml"), read(`Pulumi.${name}.yaml`), name, (key) => `<${key}>`),
       { stack: name, projectDir: ROOT },
     );
   }

@@ -63,7 +63,12 @@ const matrix = combos.flatMap(([backend, version]) =>
 function stackFor(version: string, backend: string, clientCount: number, encryption: boolean): string {
   const clients = [
     { name: "bareos-fd", encryption },
-    { name: "app-fd", encryption, maximumBandwidthPerJob: "20 m/s" },
+    {
+      name: "app-fd",
+      encryption,
+      maximumBandwidthPerJob: "20 m/s",
+      mounts: [{ hostPath: "/srv/app", containerPath: "/srv/app" }],
+    },
     { name: "legacy-host", managed: false, address: "legacy.example.com", port: 9202, encryption },
   ].slice(0, clientCount);
   const values: Record<string, unknown> = {
@@ -72,12 +77,12 @@ function stackFor(version: string, backend: string, clientCount: number, encrypt
     clients,
     fileSets: [
       { name: "TestData", include: ["/data"], exclude: ["*.tmp", "/data/cache"] },
-      { name: "Etc", include: ["/etc"], signature: "SHA256", compression: "GZIP" },
+      { name: "App", include: ["/srv/app"], signature: "SHA256", compression: "GZIP" },
     ],
     jobs: clients.map((c, i) => ({
       name: `backup-${c.name}`,
       client: c.name,
-      fileSet: i === 0 ? "TestData" : "Etc",
+      fileSet: i === 0 ? "TestData" : "App",
       schedule: "WeeklyCycle",
     })),
     ...(clientCount > 1

@@ -1,10 +1,7 @@
 // The running system on mocks: containers, network, volumes, uploads, health checks, start order,
 // published ports, the configuration gates, and what a settings change replaces.
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { parse } from "yaml";
 import { placeholderSecrets, renderAll } from "../../configs/render";
-import { parseSettings, rawFromStackFile } from "../../configs/settings";
+import { parseSettings, rawFromPulumiConfig } from "../../configs/settings";
 import {
   ProgramRun,
   RecordedResource,
@@ -129,7 +126,9 @@ describe("containers and network", () => {
 describe("configuration files", () => {
   test("every rendered file reaches its container, with its mode, owned by root", async () => {
     const settings = parseSettings(
-      rawFromStackFile(stackFileValues("dev"), (k) => `<${k}>`),
+      rawFromPulumiConfig(stackFileConfig("dev").values, (k) =>
+        stackFileConfig("dev").secretKeys.includes(k),
+      ),
       {
         stack: "dev",
         projectDir: "/",
@@ -406,11 +405,3 @@ describe("re-runs and changes", () => {
 });
 
 // ---- helpers
-
-/** The `config:` block of a stack file in the repository. */
-function stackFileValues(stack: string): Record<string, unknown> {
-  const doc = parse(fs.readFileSync(path.join(__dirname, "../..", `Pulumi.${stack}.yaml`), "utf8")) as {
-    config: Record<string, unknown>;
-  };
-  return doc.config;
-}

@@ -2,9 +2,8 @@
 // every resource with its inputs, options and outputs, every invoke, every component's outputs.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
 import type * as PulumiModule from "@pulumi/pulumi";
-import { runtimeConfigOf } from "../../configs/settings";
+import { cliConfigOf } from "../../configs/settings";
 
 export const PROJECT = "bareos-s3-backup";
 export const ROOT = path.resolve(__dirname, "../..");
@@ -92,11 +91,13 @@ export function secretPlaceholder(key: string): string {
  * objects as JSON strings, `secure:` values replaced by placeholders and marked secret.
  */
 export function stackFileConfig(stack: string, file = path.join(ROOT, `Pulumi.${stack}.yaml`)): StackConfig {
-  const doc = parse(fs.readFileSync(file, "utf8")) as {
-    config?: Record<string, unknown>;
-  };
-  const { values, secretKeys } = runtimeConfigOf(doc.config ?? {}, secretPlaceholder);
-  return { values, secretKeys: [...secretKeys] };
+  const { values, secretKeys } = cliConfigOf(
+    fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"),
+    fs.readFileSync(file, "utf8"),
+    stack,
+    secretPlaceholder,
+  );
+  return { values: { ...values }, secretKeys: [...secretKeys] };
 }
 
 /** Inline config: `values` keyed without the project prefix, `secrets` set as secret config. */

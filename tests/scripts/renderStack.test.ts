@@ -283,9 +283,17 @@ describe("renderStack: project and stack files", () => {
   });
 
   it("refuses what Pulumi would refuse or silently ignore", () => {
-    expect(() => renderStack(PROJECT_YAML, stringify({ config: { protect: true } }), "dev", ROOT)).toThrow(
+    expect(() => renderStack(PROJECT_YAML, stringify({ config: { "a:b:c": true } }), "dev", ROOT)).toThrow(
       StackFileError,
     );
+    // The CLI passes keys of other namespaces on without a word: the settings name them.
+    expect(() =>
+      renderStack(PROJECT_YAML, stringify({ config: { "bareos:pools": [] } }), "dev", ROOT),
+    ).toThrow(/"bareos:pools": namespace "bareos" is neither this project nor a provider/);
+    // Unnamespaced keys are the project's, as the CLI reads them.
+    expect(
+      renderStack(PROJECT_YAML, stringify({ config: { protect: true } }), "dev", ROOT).settings.protect,
+    ).toBe(true);
     expect(() => renderStack(PROJECT_YAML, "config: [1, 2", "dev", ROOT)).toThrow(/Pulumi\.dev\.yaml/);
     expect(() => renderStack("name: other-project\nruntime: nodejs\n", "", "dev", ROOT)).toThrow(
       /other-project/,

@@ -1,0 +1,178 @@
+// Raw (shaped) config -> the Settings object: defaults that depend on other settings, units in the
+// form the renderers use. Reports nothing: rules/ check the same raw config and say what is wrong.
+import * as path from "node:path";
+import { MiB } from "../units";
+import { RunWhen, parseRunWhen } from "../schedule";
+import {
+  NESTED_SECRET_KEYS,
+  POSTGRES_IMAGES,
+  PROJECT,
+  ReadableStorageClass,
+  SERVICE_NAMES,
+} from "./constants";
+import type { Raw } from "./schema";
+import type {
+  ClientSettings,
+  JobSettings,
+  Level,
+  PoolSettings,
+  RawConfig,
+  ReadContext,
+  S3Settings,
+  ScheduleSettings,
+  Settings,
+} from "./types";
+
+/**
+ * dplcompat, from `npm run bench:s3` (images/README.md): 10 MiB chunks spend their time starting wrapper
+ * processes (27 MB/s); 100 MiB reach ~100 MB/s per upload, ~150 MB/s with two at a time; 250 MiB gain
+ * little and double the memory of each running rclone-wrapper.sh upload (it holds one chunk).
+ */
+export function deviceDefaults(backend: S3Settings["backend"]) {
+  return backend === "dplcompat"
+    ? { chunkSize: 100 * MiB, ioThreads: 2, ioSlots: 2 }
+    : { chunkSize: 10 * MiB, ioThreads: 1, ioSlots: 10 };
+}
+
+export function backendOf(r: Raw): S3Settings["backend"] {
+  return r.s3.backend ?? (r.bareosVersion === "22" ? "droplet" : "dplcompat");
+}
+
+/** The device options in effect: given, or the backend's defaults. */
+export function deviceOf(r: Raw) {
+  const defaults = deviceDefaults(backendOf(r));
+  return {
+    chunkSize: r.s3.chunkSize ?? defaults.chunkSize,
+    ioThreads: r.s3.ioThreads ?? defaults.ioThreads,
+    ioSlots: r.s3.ioSlots ?? defaults.ioSlots,
+  };
+}
+
+function s3(r: Raw): S3Settings {
+  return {
+    ...r.s3,
+    backend: backendOf(r),
+    pathStyle: r.s3.provider === "minio" ? true : r.s3.pathStyle,
+    storageClass: r.s3.storageClass as ReadableStorageClass,
+    ...deviceOf(r),
+  };
+}
+
+function pools(r: Raw): PoolSettings[] {
+  return r.pools.map((p) => ({
+    name: p.name,
+    level: p.level,
+    volumeRetentionSeconds: p.volumeRetention,
+    maximumVolumeBytes: p.maximumVolumeBytes,
+    maximumVolumes: p.maximumVolumes,
+    labelFormat: p.labelFormat,
+    description: p.description,
+  }));
+}
+
+/** Never fires; stands in for a `when` the schedule rules refuse. */
+const NEVER: Omit<RunWhen, "text"> = {
+  weekdays: 0,
+  weeksOfMonth: 0,
+  months: 0,
+  daysOfMonth: 0,
+  hour: 0,
+  minute: 0,
+};
+
+function schedules(r: Raw): ScheduleSettings[] {
+  return r.schedules.map((s) => ({
+    name: s.name,
+    description: s.description,
+    runs: s.runs.map((run) => {
+      const when = parseRunWhen(run.when);
+      return { level: run.level, when: typeof when === "string" ? { text: run.when, ...NEVER } : when };
+    }),
+  }));
+}
+
+/** The first managed client backs up ./data at /data unless it says otherwise. */
+export function mountsOf(r: Raw, index: number): readonly { hostPath: string; containerPath: string }[] {
+  const c = r.clients[index];
+  if (c === undefined) return [];
+  const first = r.clients.findIndex((x) => x.managed);
+  return c.mounts ?? (c.managed && index === first ? [{ hostPath: "./data", containerPath: "/data" }] : []);
+}
+
+function clients(r: Raw, ctx: ReadContext): ClientSettings[] {
+  return r.clients.map((c, i) => ({
+    name: c.name,
+    managed: c.managed,
+    address: c.address ?? c.name,
+    port: c.port,
+    maximumBandwidthPerJob: c.maximumBandwidthPerJob,
+    encryption: c.encryption,
+    pluginDirectory: c.pluginDirectory,
+    pluginNames: c.pluginNames,
+    mounts: mountsOf(r, i).map((m) => ({
+      hostPath: path.resolve(ctx.projectDir, m.hostPath),
+      containerPath: m.containerPath,
+    })),
+    description: c.description,
+  }));
+}
+
+/**
+ * The pool a job writes a level to: given, or the first pool of that level; Differential falls back to
+ * the Full pool and Incremental to Differential, like Bareos's own defaults. "" when there is none.
+ */
+export function poolFor(r: Raw, given: string | undefined, level: Level): string {
+  if (given !== undefined) return given;
+  const first = (l: Level) => r.pools.find((p) => p.level === l)?.name;
+  return first(level) ?? (level === "Incremental" ? first("Differential") : undefined) ?? first("Full") ?? "";
+}
+
+function jobs(r: Raw): JobSettings[] {
+  return r.jobs.map((j) => ({
+    name: j.name,
+    client: j.client,
+    fileSet: j.fileSet,
+    schedule: j.schedule,
+    fullPool: poolFor(r, j.fullPool, "Full"),
+    differentialPool: poolFor(r, j.differentialPool, "Differential"),
+    incrementalPool: poolFor(r, j.incrementalPool, "Incremental"),
+    level: j.level,
+    priority: j.priority,
+    enabled: j.enabled,
+    description: j.description,
+  }));
+}
+
+export function catalogImageOf(r: Raw): string {
+  return r.images.catalog ?? POSTGRES_IMAGES[r.catalog.postgresMajor];
+}
+
+export function deriveSettings(r: Raw, raw: RawConfig, ctx: ReadContext): Settings {
+  return {
+    project: PROJECT,
+    stack: ctx.stack,
+    bareosVersion: r.bareosVersion,
+    protect: r.protect,
+    s3: s3(r),
+    director: r.director,
+    storage: r.storage,
+    catalog: r.catalog,
+    pools: pools(r),
+    schedules: schedules(r),
+    fileSets: r.fileSets,
+    clients: clients(r, ctx),
+    jobs: jobs(r),
+    webui: r.webui,
+    smtp: r.smtp,
+    images: { ...r.images, catalog: catalogImageOf(r) },
+    docker: r.docker,
+    rotation: r.rotation,
+    names: { ...SERVICE_NAMES },
+    secrets: {
+      smtpPassword: r.smtpPassword,
+      s3AccessKeyId: r.s3AccessKeyId,
+      s3SecretAccessKey: r.s3SecretAccessKey,
+    },
+    secretObjects: NESTED_SECRET_KEYS.filter((k) => raw.secretKeys.has(k)),
+  };
+}
