@@ -15,6 +15,8 @@ const schemaDir = defaultSchemaDir();
 
 const haveSchemas = schemasAvailable(schemaDir);
 if (!haveSchemas) {
+  // Under CI a missing input is a failure, never a skip.
+  if (process.env.CI) throw new Error("Bareos config schemas are missing (set BAREOS_SCHEMA_DIR)");
   console.warn(
     `Bareos config schemas not found in ${schemaDir} (set BAREOS_SCHEMA_DIR): skipping the stack file schema checks`,
   );
