@@ -4,7 +4,20 @@
 import fc from "fast-check";
 import { placeholderSecrets, renderAll } from "../../../configs/render";
 import { PROJECT, SettingsError, parseSettings } from "../../../configs/settings";
+import { defaultSchemaDir, loadSchemas, schemasAvailable } from "../../../configs/schema/load";
+import { formatProblem } from "../../../configs/schema/validate";
+import { renderSettings, validateStack } from "../../../scripts/renderStack";
 import { ctx } from "./problems";
+
+const schemaDir = defaultSchemaDir();
+const haveSchemas = schemasAvailable(schemaDir);
+if (!haveSchemas) {
+  if (process.env.CI) throw new Error("Bareos config schemas are missing (set BAREOS_SCHEMA_DIR)");
+  console.warn(
+    `Bareos config schemas not found in ${schemaDir}: the property test checks lines only, not the schema`,
+  );
+}
+const schemas = haveSchemas ? loadSchemas(schemaDir, "25") : undefined;
 
 /** Where a value goes: the key as messages name it, and the config with it. */
 const TARGETS: readonly [string, (v: string) => Record<string, unknown>][] = [
@@ -140,6 +153,13 @@ function check(key: string, values: Record<string, unknown>): void {
     return;
   }
   const out = renderAll(settings, placeholderSecrets(settings), { bucketName: "backups" });
+  // Bareos's own schema accepts every rendered file.
+  if (schemas)
+    expect(
+      validateStack(renderSettings(settings), schemas)
+        .filter((p) => p.severity === "error")
+        .map(formatProblem),
+    ).toEqual([]);
   const trees = [out.director, out.storage, ...Object.values(out.clients)];
   for (const tree of trees)
     for (const [path, file] of Object.entries(tree)) {
