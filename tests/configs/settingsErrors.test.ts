@@ -1,19 +1,7 @@
 // Bad stack configurations: every problem names its config key, the value given and what is
 // allowed, and all problems of an input are reported together.
 import { PROJECT, SettingsError, parseSettings } from "../../configs/settings";
-
-const ctx = { stack: "dev", projectDir: "/srv/project" };
-
-/** The problems parseSettings reports (none when it accepts the input). */
-function problemsOf(values: Record<string, unknown>, secretKeys: readonly string[] = []): readonly string[] {
-  try {
-    parseSettings({ values, secretKeys: new Set(secretKeys) }, ctx);
-    return [];
-  } catch (e) {
-    if (e instanceof SettingsError) return e.problems;
-    throw e;
-  }
-}
+import { problemsOf } from "./settings/problems";
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 

@@ -3,7 +3,6 @@ import { expectAccepted, expectRefused } from "../problems";
 const existing = (endpoint: string) => ({
   s3: { provider: "existing", bucketName: "backups", endpoint },
 });
-const secrets = { s3AccessKeyId: "x", s3SecretAccessKey: "y" };
 
 describe("endpoint", () => {
   it("refuses credentials, paths and queries in the endpoint", () => {
@@ -57,5 +56,3 @@ describe("lifecycle transitions in S3's order", () => {
     expectAccepted(t([30, "STANDARD_IA"], [60, "GLACIER_IR"]));
   });
 });
-
-export { secrets };
