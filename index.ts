@@ -14,5 +14,5 @@ export const region = backup.region;
 export const s3AccessKeyId = backup.s3AccessKeyId;
 export const containerNames = backup.containerNames;
 export const bconsoleCommand = backup.bconsoleCommand;
-/** Secret: `pulumi stack output --show-secrets encryptionMasterKey`, then store it offline. */
+/** Secret (key + certificate): `pulumi stack output --show-secrets encryptionMasterKey`, then store it offline. */
 export const encryptionMasterKey = backup.encryptionMasterKey;

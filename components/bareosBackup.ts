@@ -77,7 +77,10 @@ export class BareosBackup extends pulumi.ComponentResource {
   /** Container names on the Docker host, by service. */
   public readonly containerNames: Record<string, string>;
   public readonly bconsoleCommand: string;
-  /** Master private key of client-side encryption (secret), when a client encrypts: store it offline. */
+  /**
+   * Master private key of client-side encryption followed by its certificate (PEM, secret), when a
+   * client encrypts: store it offline (`npm run recover -- --master-key`).
+   */
   public readonly encryptionMasterKey?: pulumi.Output<string>;
 
   /**
@@ -189,7 +192,14 @@ export class BareosBackup extends pulumi.ComponentResource {
             { parent: this },
           )
         : undefined;
-    this.encryptionMasterKey = clientKeys?.masterPrivateKeyPem;
+    // Key and certificate together: after a total loss, this alone restores what the lost stack encrypted.
+    this.encryptionMasterKey = clientKeys
+      ? pulumi.secret(
+          pulumi
+            .all([clientKeys.masterPrivateKeyPem, clientKeys.masterCertificatePem])
+            .apply(([key, cert]) => `${key.trimEnd()}\n${cert.trimEnd()}\n`),
+        )
+      : undefined;
 
     this.bareosSecrets = this.secrets.bareosSecrets({
       s3AccessKeyId,
@@ -213,6 +223,8 @@ export class BareosBackup extends pulumi.ComponentResource {
     const directorData = volume("director-data");
     const directorLogs = volume("director-logs");
     const storageData = volume("storage-data");
+    // Survives only in the bucket when everything is lost; here it is a staging area.
+    const drKit = volume("dr-kit");
     const restores = new docker.Volume(
       `${name}-restores`,
       { name: names.restoreVolume, labels: stackLabels(settings.stack, "restores") },
@@ -256,6 +268,7 @@ export class BareosBackup extends pulumi.ComponentResource {
         settings,
         workingVolume: directorData.name,
         logVolume: directorLogs.name,
+        kitVolume: drKit.name,
         catalog: catalog.container,
         catalogPasswords: { owner: this.secrets.catalog, admin: this.secrets.catalogAdmin },
       },
@@ -271,13 +284,14 @@ export class BareosBackup extends pulumi.ComponentResource {
         networkName: network.name,
         settings,
         stateVolume: storageData.name,
+        kitVolume: drKit.name,
       },
       onDocker,
     );
 
     this.fileDaemons = settings.clients
       .filter((c) => c.managed)
-      .map((client, i) => {
+      .map((client) => {
         const state = volume(`fd-${client.name}-data`);
         return new FileDaemon(
           `${name}-fd-${client.name}`,
@@ -291,8 +305,8 @@ export class BareosBackup extends pulumi.ComponentResource {
             family: imageFamily(settings),
             stateVolume: state.name,
             restoreVolume: restores.name,
-            // The first managed client runs BackupCatalog (configs/director.ts catalogClient).
-            directorVolume: i === 0 ? directorData.name : undefined,
+            // The stack's own client runs BackupCatalog (configs/director.ts catalogClient).
+            directorVolume: client.stackOwned ? directorData.name : undefined,
           },
           onDocker,
         );

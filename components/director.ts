@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { CATALOG_ADMIN_PGPASS, CATALOG_PORT, DIRECTOR_WORKING_DIRECTORY, LOG_DIR } from "../configs/director";
+import { DR_KIT_DIR } from "../configs/drKit";
 import type { FileTree } from "../configs/render";
 import type { Settings } from "../configs/settings";
 import { gatedDaemon } from "./containerDefaults";
@@ -19,6 +20,8 @@ export interface DirectorArgs {
   /** Named volume of the working directory (bootstraps, the catalog dump read by BackupCatalog's client). */
   readonly workingVolume: pulumi.Input<string>;
   readonly logVolume: pulumi.Input<string>;
+  /** Named volume the kit script writes the disaster-recovery kit to (the storage daemon uploads it). */
+  readonly kitVolume: pulumi.Input<string>;
   /** The catalog container: the gate's `bareos-dir -t` and the daemon's bootstrap need it healthy. */
   readonly catalog: pulumi.Resource;
   /** Only the legacy barcus image takes them, as environment (ours reads the uploaded config and pgpass). */
@@ -78,6 +81,7 @@ export class Director extends pulumi.ComponentResource {
       volumes: [
         { volumeName: args.workingVolume, containerPath: DIRECTOR_WORKING_DIRECTORY },
         { volumeName: args.logVolume, containerPath: LOG_DIR },
+        { volumeName: args.kitVolume, containerPath: DR_KIT_DIR },
       ],
       ports: settings.director.publish
         ? [{ internal: DIRECTOR_PORT, external: settings.director.port, ip: settings.director.bindAddress }]

@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { DR_KIT_DIR } from "../configs/drKit";
 import type { FileTree } from "../configs/render";
 import type { Settings } from "../configs/settings";
 import { MiB } from "../configs/units";
@@ -21,6 +22,8 @@ export interface StorageDaemonArgs {
   readonly networkName: pulumi.Input<string>;
   readonly settings: Pick<Settings, "names" | "storage" | "stack" | "images">;
   readonly stateVolume: pulumi.Input<string>;
+  /** The director's disaster-recovery kit, read-only: the uploader copies it into the bucket. */
+  readonly kitVolume: pulumi.Input<string>;
   /** Resources that must exist before the SD uses S3 (the IAM policy, MinIO's provisioning). */
   readonly dependsOn?: pulumi.Resource[];
 }
@@ -44,7 +47,10 @@ export class StorageDaemon extends pulumi.ComponentResource {
       files: args.files.apply((tree) => withControlFile(family, tree, "bareos")),
       networkName: args.networkName,
       aliases: [settings.names.storage],
-      volumes: [{ volumeName: args.stateVolume, containerPath: "/var/lib/bareos" }],
+      volumes: [
+        { volumeName: args.stateVolume, containerPath: "/var/lib/bareos" },
+        { volumeName: args.kitVolume, containerPath: DR_KIT_DIR, readOnly: true },
+      ],
       healthcheck: listenerHealthcheck(family, STORAGE_PORT, "bareos-sd"),
       gateCommand: gateCommand(family, "storage"),
       memoryMb: memoryMb(settings.storage.memoryLimit),

@@ -19,17 +19,20 @@ import {
   FileSetOptions,
 } from "./resources";
 import { CONFIG_DIR, CREDENTIAL_MODE, fileTree, resourceFile } from "./serialize";
+
+export { DIRECTOR_WORKDIR_ON_CATALOG_CLIENT, DIRECTOR_WORKING_DIRECTORY, catalogDumpOnClient };
 import { STORAGE_PORT, storageEndpoint } from "./storage";
 import { DEFAULT_FD_PORT, clientPassword } from "./fileDaemon";
 import { renderBconsole, renderWebuiConsoles } from "./console";
+import {
+  DIRECTOR_WORKDIR_ON_CATALOG_CLIENT,
+  DIRECTOR_WORKING_DIRECTORY,
+  bootstrapFile,
+  catalogDumpOnClient,
+} from "./directorPaths";
+import { DR_KIT_SCRIPT, renderDrKit } from "./drKit";
+import { verifyJobs, verifySchedules } from "./verify";
 
-/** Set explicitly: the catalog dump lands here and this volume is shared with the catalog's client. */
-export const DIRECTOR_WORKING_DIRECTORY = "/var/lib/bareos";
-/**
- * Where the client running BackupCatalog sees the director's working directory (read-only). Not
- * /var/lib/bareos: that is the file daemon's own working directory and must stay writable.
- */
-export const DIRECTOR_WORKDIR_ON_CATALOG_CLIENT = "/var/lib/bareos-director";
 /** RestoreFiles' default target on the client; managed clients get the restore volume mounted here. */
 export const RESTORE_WHERE = "/tmp/bareos-restores";
 export const CATALOG_PORT = 5432;
@@ -54,14 +57,15 @@ export function scriptsDirectory(settings: Settings): string {
   return settings.images.preset === "barcus-22" ? `${CONFIG_DIR}/scripts` : "/usr/lib/bareos/scripts";
 }
 
-/** The client that runs BackupCatalog: the first managed one, which gets the director's working volume. */
+/** The client that runs BackupCatalog: the stack's own, which gets the director's working volume. */
 export function catalogClient(settings: Settings): ClientSettings | undefined {
-  return settings.clients.find((c) => c.managed);
+  return settings.clients.find((c) => c.stackOwned);
 }
 
-/** The catalog dump as the catalog client sees it (make_catalog_backup writes `<workdir>/<DbName>.sql`). */
-export function catalogDumpOnClient(settings: Settings): string {
-  return `${DIRECTOR_WORKDIR_ON_CATALOG_CLIENT}/${settings.catalog.dbName}.sql`;
+/** The client RestoreFiles names by default: the first managed data client (else the first client). */
+export function defaultRestoreClient(settings: Settings): ClientSettings {
+  const data = settings.clients.filter((c) => !c.stackOwned);
+  return data.find((c) => c.managed) ?? data[0] ?? settings.clients[0];
 }
 
 /** The pools DefaultJob (and the stack's own jobs) use: the first of each level, with Bareos' fallbacks. */
@@ -95,6 +99,18 @@ export function catalogBackupTime(settings: Settings): string {
   return `${pad(Math.floor(at / 60))}:${pad(at % 60)}`;
 }
 
+/** BackupCatalog's last Run After Job: refresh the disaster-recovery kit, then mail the bootstrap. */
+function drKitCommand(settings: Settings): string {
+  // No shell: Bareos splits the line, quotes group the sender (its display name has a space).
+  return [
+    DR_KIT_SCRIPT,
+    "%i",
+    `${settings.names.smtp}:${SMTP_RELAY_PORT}`,
+    `"(Bareos) <${settings.smtp.from}>"`,
+    ...settings.smtp.to,
+  ].join(" ");
+}
+
 function bsmtp(settings: Settings, subject: string, recipients: string): string {
   // Run without a shell (Bareos splits the line itself), so the quotes group the -f and -s arguments.
   return `${BSMTP} -h ${settings.names.smtp}:${SMTP_RELAY_PORT} -f "(Bareos) <${settings.smtp.from}>" -s "${subject}" ${recipients}`;
@@ -120,7 +136,8 @@ function messages(settings: Settings): DirMessages[] {
       kind: "dir/messages",
       name: JOB_MESSAGES,
       description: "Reasonable message delivery -- send most everything to email address and to the console.",
-      mailCommand: bsmtp(settings, "Bareos: %t %e of %c %l", "%r"),
+      // %n is the job's name: "Bareos: Backup OK of backup-testdata-s3 on bareos-fd (Full)".
+      mailCommand: bsmtp(settings, "Bareos: %t %e of %n on %c (%l)", "%r"),
       operatorCommand: bsmtp(settings, "Bareos: Intervention needed for %j", "%r"),
       mail: [{ destinations: to, types: notSkipped }],
       operator: [{ destinations: to, types: ["mount"] }],
@@ -227,8 +244,8 @@ export function renderDirector(settings: Settings, secrets: BareosSecrets): File
       kind: "dir/pool",
       name: SCRATCH_POOL,
       description: "Volumes not yet assigned to a pool.",
+      // No Recycle Pool: naming itself, it made the director warn (by mail) on every empty catalog.
       poolType: "Scratch",
-      recyclePool: SCRATCH_POOL,
     } satisfies DirPool,
   ];
   const jobDefs: DirJobDefs = {
@@ -243,7 +260,7 @@ export function renderDirector(settings: Settings, secrets: BareosSecrets): File
     differentialBackupPool: pools.differential,
     incrementalBackupPool: pools.incremental,
     priority: DEFAULT_PRIORITY,
-    writeBootstrap: `${DIRECTOR_WORKING_DIRECTORY}/%c.bsr`,
+    writeBootstrap: bootstrapFile("%n"),
   };
   const jobs = settings.jobs.map((j): DirJob => ({
     kind: "dir/job",
@@ -261,7 +278,7 @@ export function renderDirector(settings: Settings, secrets: BareosSecrets): File
     priority: j.priority,
     enabled: j.enabled,
   }));
-  const restoreClient = catalogFd ?? settings.clients[0];
+  const restoreClient = defaultRestoreClient(settings);
   const restore: DirJob = {
     kind: "dir/job",
     name: RESTORE_JOB,
@@ -297,9 +314,8 @@ export function renderDirector(settings: Settings, secrets: BareosSecrets): File
           schedule: CATALOG_SCHEDULE,
           pool: pools.full,
           runBeforeJob: [`${scripts}/make_catalog_backup ${settings.catalog.name}`],
-          runAfterJob: [`${scripts}/delete_catalog_backup ${settings.catalog.name}`],
-          // The bootstrap of the catalog backup is what a disaster recovery starts from: mail it away.
-          writeBootstrap: `|${bsmtp(settings, "Bootstrap for Job %j", settings.smtp.to.join(" "))}`,
+          // The bootstrap (JobDefs' file) is written before these run: the kit script copies and mails it.
+          runAfterJob: [`${scripts}/delete_catalog_backup ${settings.catalog.name}`, drKitCommand(settings)],
           priority: Math.min(100, Math.max(DEFAULT_PRIORITY, ...settings.jobs.map((j) => j.priority)) + 1),
         } satisfies DirJob,
         {
@@ -323,6 +339,11 @@ export function renderDirector(settings: Settings, secrets: BareosSecrets): File
       ]
     : [];
 
+  const verify = [
+    ...verifyJobs(settings, { storage: storage.name, messages: JOB_MESSAGES }),
+    ...verifySchedules(settings),
+  ];
+
   const resources = [
     director,
     catalog,
@@ -333,12 +354,16 @@ export function renderDirector(settings: Settings, secrets: BareosSecrets): File
     ...jobs,
     restore,
     ...catalogBackup,
+    ...verify,
     ...settings.fileSets.map(fileSet),
     ...schedules,
     ...messages(settings),
   ];
   return fileTree([
     ...resources.map(resourceFile),
+    ...(catalogFd
+      ? Object.entries(renderDrKit(settings, Object.values(secrets.clientKeys)[0]?.masterCertificatePem))
+      : []),
     ...Object.entries(renderWebuiConsoles(settings, secrets)),
     ...Object.entries(renderBconsole(settings, secrets)),
     [

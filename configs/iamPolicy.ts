@@ -1,4 +1,5 @@
 // The IAM policy of the storage daemon's S3 user. Pure, so it is tested action by action without Pulumi.
+import { DR_KIT_PREFIX } from "./drKit";
 
 /** Bucket-level actions: listing volumes, plus what s3cmd's connection test (`s3cmd info`) reads on every volume open. */
 export const BUCKET_ACTIONS = [
@@ -22,9 +23,16 @@ export const OBJECT_ACTIONS = [
 /** SSE-KMS: writing (and completing multipart uploads) needs a data key, reading needs Decrypt. */
 export const KMS_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"] as const;
 
+/**
+ * The recovery kit (configs/drKit.ts) is written with the volumes' own PutObject; what it needs beyond
+ * that is a refusal: the storage daemon may replace the kit but never delete it. With versioning on,
+ * a replaced kit stays readable as a noncurrent version (no s3:*ObjectVersion action is granted).
+ */
+export const KIT_DENIED_ACTIONS = ["s3:DeleteObject"] as const;
+
 export interface PolicyStatement {
   readonly Sid: string;
-  readonly Effect: "Allow";
+  readonly Effect: "Allow" | "Deny";
   readonly Action: readonly string[];
   readonly Resource: readonly string[];
 }
@@ -50,6 +58,12 @@ export function storageDaemonPolicy(bucketArn: string, kmsKeyArn?: string): Poli
   const statements: PolicyStatement[] = [
     { Sid: "BareosBucket", Effect: "Allow", Action: [...BUCKET_ACTIONS], Resource: [bucketArn] },
     { Sid: "BareosVolumes", Effect: "Allow", Action: [...OBJECT_ACTIONS], Resource: [`${bucketArn}/*`] },
+    {
+      Sid: "BareosRecoveryKitKept",
+      Effect: "Deny",
+      Action: [...KIT_DENIED_ACTIONS],
+      Resource: [`${bucketArn}/${DR_KIT_PREFIX}/*`],
+    },
   ];
   if (kmsKeyArn !== undefined) {
     if (isKmsAliasArn(kmsKeyArn)) {

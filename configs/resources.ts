@@ -5,6 +5,8 @@
 import type { BlockNode, DirectiveNode, Value } from "./serialize";
 
 export type Level = "Full" | "Differential" | "Incremental";
+/** The Verify levels the stack renders (Bareos also has Catalog, InitCatalog, DiskToCatalog). */
+export type VerifyLevel = "VolumeToCatalog";
 
 /** One MESSAGES line: `Mail = "root@localhost" = all, !skipped`. */
 export interface MessageDestination {
@@ -14,7 +16,7 @@ export interface MessageDestination {
 }
 
 export interface ScheduleRun {
-  readonly level: Level;
+  readonly level: Level | VerifyLevel;
   /** The date/time part: `1st sat at 21:00`. */
   readonly when: string;
 }
@@ -96,7 +98,9 @@ export interface JobFields {
   readonly description?: string;
   readonly jobDefs?: string;
   readonly type?: "Backup" | "Restore" | "Verify" | "Admin" | "Copy" | "Migrate" | "Consolidate";
-  readonly level?: Level;
+  readonly level?: Level | VerifyLevel;
+  /** Verify jobs: the backup job whose newest run is verified. */
+  readonly jobToVerify?: string;
   readonly client?: string;
   readonly fileSet?: string;
   readonly schedule?: string;
@@ -473,6 +477,7 @@ function jobBlock(r: JobFields, type: string): BlockNode {
     .name("JobDefs", r.jobDefs)
     .keyword("Type", r.type)
     .keyword("Level", r.level)
+    .name("Job To Verify", r.jobToVerify)
     .name("Client", r.client)
     .name("FileSet", r.fileSet)
     .name("Schedule", r.schedule)

@@ -138,6 +138,19 @@ function rcloneConfig(settings: Settings, endpoint: S3Endpoint, secrets: BareosS
 }
 
 /**
+ * The rclone config, whatever the backend: rclone-wrapper.sh reads it, and so do the recovery kit's
+ * uploader and `npm run recover` (the storage daemon's keys, the same endpoint).
+ */
+export function rcloneConfigFile(settings: Settings, secrets: BareosSecrets): FileTree {
+  return {
+    [RCLONE_CONFIG_PATH]: {
+      content: rcloneConfig(settings, s3Endpoint(settings), secrets),
+      mode: CREDENTIAL_MODE,
+    },
+  };
+}
+
+/**
  * Seconds dplcompat gives one wrapper run between two reads/writes of its pipe. rclone-wrapper.sh sends a
  * part only after it has read all of it, so a whole PUT must fit: one chunk at 0.5 MiB/s (4 Mbit/s per
  * running upload), plus 30 s (dplcompat's default) for connecting and listing.

@@ -3,9 +3,10 @@
 import type { BareosSecrets } from "./secrets";
 import type { Settings } from "./settings";
 import type { FileTree } from "./fileTree";
-import { renderS3Backend } from "./s3backend";
+import { RCLONE_REMOTE, rcloneConfigFile, renderS3Backend } from "./s3backend";
+import { DR_KIT_TARGET_FILE, drKitTarget } from "./drKit";
 import { SdDevice, SdDirector, SdMessages, SdStorage } from "./resources";
-import { fileTree, resourceFile } from "./serialize";
+import { CONFIG_MODE, fileTree, resourceFile } from "./serialize";
 
 export const STORAGE_PORT = 9103;
 /** The `Messages` resource each daemon sends its messages to the director through. */
@@ -79,6 +80,7 @@ export function renderStorage(settings: Settings, secrets: BareosSecrets, bucket
 
   return fileTree([
     ...[storage, director, device, messages].map(resourceFile),
-    ...Object.entries(backend.files),
+    ...Object.entries({ ...rcloneConfigFile(settings, secrets), ...backend.files }),
+    [DR_KIT_TARGET_FILE, { content: `${drKitTarget(RCLONE_REMOTE, bucketName)}\n`, mode: CONFIG_MODE }],
   ]);
 }

@@ -58,6 +58,8 @@ export const SERVICE_NAMES = {
   webuiPhp: "bareos-webui-php",
   smtp: "bareos-smtp",
   minio: "minio",
+  /** The stack's own file daemon: it backs up the catalog dump, never encrypted (README, Disaster recovery). */
+  catalogFd: "bareos-catalog-fd",
 } as const;
 
 /** Resources the stack always renders itself, by the settings list whose names they would clash with. */
@@ -66,6 +68,7 @@ export const RESERVED = {
   schedule: "WeeklyCycleAfterBackup",
   fileSet: "Catalog",
   jobs: ["RestoreFiles", "BackupCatalog"],
+  client: SERVICE_NAMES.catalogFd,
 } as const;
 
 /**

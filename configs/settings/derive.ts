@@ -99,7 +99,29 @@ export function mountsOf(r: Raw, index: number): readonly { hostPath: string; co
   return c.mounts ?? (c.managed && index === first ? [{ hostPath: "./data", containerPath: "/data" }] : []);
 }
 
+/**
+ * BackupCatalog's client. Not a data client: those may encrypt, and the catalog dump has to come back
+ * with nothing but the bucket (no keys survive the loss of the stack), so it is read by bextract.
+ */
+export function catalogFdOf(): ClientSettings {
+  return {
+    name: SERVICE_NAMES.catalogFd,
+    managed: true,
+    address: SERVICE_NAMES.catalogFd,
+    port: 9102,
+    encryption: false,
+    pluginNames: [],
+    mounts: [],
+    description: "The stack's own client: backs up the catalog dump (unencrypted, for disaster recovery).",
+    stackOwned: true,
+  };
+}
+
 function clients(r: Raw, ctx: ReadContext): ClientSettings[] {
+  return [...userClients(r, ctx), catalogFdOf()];
+}
+
+function userClients(r: Raw, ctx: ReadContext): ClientSettings[] {
   return r.clients.map((c, i) => ({
     name: c.name,
     managed: c.managed,
@@ -139,6 +161,7 @@ function jobs(r: Raw): JobSettings[] {
     level: j.level,
     priority: j.priority,
     enabled: j.enabled,
+    verify: j.verify,
     description: j.description,
   }));
 }

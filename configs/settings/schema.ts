@@ -92,6 +92,8 @@ const jobSchema = z.strictObject({
   level: levelEnum.default("Incremental"),
   priority: z.number().int().min(1).max(100).default(10),
   enabled: z.boolean().default(true),
+  /** A Verify (VolumeToCatalog) job reads each weekly backup back from S3 and checks it against the catalog. */
+  verify: z.boolean().default(true),
   description,
 });
 

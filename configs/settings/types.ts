@@ -56,6 +56,8 @@ export interface ClientSettings {
   readonly pluginNames: readonly string[];
   readonly mounts: readonly MountSettings[];
   readonly description?: string;
+  /** The stack's own catalog client (SERVICE_NAMES.catalogFd), not one of the user's. */
+  readonly stackOwned?: true;
 }
 
 export interface JobSettings {
@@ -69,6 +71,8 @@ export interface JobSettings {
   readonly level: Level;
   readonly priority: number;
   readonly enabled: boolean;
+  /** Renders `<name>-verify` (configs/verify.ts). */
+  readonly verify: boolean;
   readonly description?: string;
 }
 

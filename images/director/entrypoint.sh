@@ -13,6 +13,8 @@ ENTRYPOINT_NAME=bareos-dir
 CONF_DIR="${BAREOS_CONFIG_DIR:-/etc/bareos}"
 WORK_DIR="${BAREOS_WORKING_DIR:-/var/lib/bareos}"
 LOG_DIR="${BAREOS_LOG_DIR:-/var/log/bareos}"
+# The disaster-recovery kit's volume (bareos-dr-kit writes it as the daemon's user).
+KIT_DIR="${BAREOS_DR_KIT_DIR:-/var/lib/bareos-dr-kit}"
 SCRIPTS_DIR="${BAREOS_SCRIPTS_DIR:-/usr/lib/bareos/scripts}"
 DAEMON_USER="${BAREOS_DAEMON_USER:-bareos}"
 DAEMON_GROUP="${BAREOS_DAEMON_GROUP:-bareos}"
@@ -40,7 +42,7 @@ fix_permissions() {
     chown "${CONFIG_OWNER}" "${CATALOG_PGPASSFILE}"
     chmod 0600 "${CATALOG_PGPASSFILE}"
   fi
-  own_data_dirs 0750 "${DAEMON_USER}" "${DAEMON_GROUP}" "${WORK_DIR}" "${LOG_DIR}"
+  own_data_dirs 0750 "${DAEMON_USER}" "${DAEMON_GROUP}" "${WORK_DIR}" "${LOG_DIR}" "${KIT_DIR}"
 }
 
 wait_for_catalog() {

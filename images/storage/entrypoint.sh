@@ -32,8 +32,18 @@ fix_permissions() {
 # the daemon opens a device, so this cannot catch a wrong dplcompat/droplet option.
 config_test() { bareos_config_test bareos-sd -t -u "${DAEMON_USER}" -g "${DAEMON_GROUP}" -c "${CONF_DIR}"; }
 
+# The disaster-recovery kit's uploader (dr-kit-upload.sh), where the stack mounts the kit volume.
+start_kit_uploader() {
+  local kit="${BAREOS_DR_KIT_DIR:-/var/lib/bareos-dr-kit}"
+  is_true "${CONFIG_TEST_ONLY}" && return 0
+  [[ -d "${kit}" ]] || return 0
+  setpriv --reuid="${DAEMON_USER}" --regid="${DAEMON_GROUP}" --init-groups \
+    "${BAREOS_DR_KIT_UPLOADER:-/usr/local/bin/bareos-dr-kit-upload}" &
+}
+
 main() {
   fix_permissions
+  start_kit_uploader
   test_and_exec "${WORK_DIR}" bareos-sd -f -u "${DAEMON_USER}" -g "${DAEMON_GROUP}" -c "${CONF_DIR}" "$@"
 }
 

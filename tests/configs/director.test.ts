@@ -43,6 +43,7 @@ describe("director tree layout", () => {
     const { out } = render();
     expect(Object.keys(out.director)).toEqual([
       `${DIR}/catalog/MyCatalog.conf`,
+      `${DIR}/client/bareos-catalog-fd.conf`,
       `${DIR}/client/bareos-fd.conf`,
       `${DIR}/console/admin.conf`,
       `${DIR}/console/viewer.conf`,
@@ -51,6 +52,7 @@ describe("director tree layout", () => {
       `${DIR}/fileset/TestData.conf`,
       `${DIR}/job/BackupCatalog.conf`,
       `${DIR}/job/RestoreFiles.conf`,
+      `${DIR}/job/backup-testdata-s3-verify.conf`,
       `${DIR}/job/backup-testdata-s3.conf`,
       `${DIR}/jobdefs/DefaultJob.conf`,
       `${DIR}/messages/Daemon.conf`,
@@ -61,11 +63,13 @@ describe("director tree layout", () => {
       `${DIR}/pool/Scratch.conf`,
       `${DIR}/profile/webui-admin.conf`,
       `${DIR}/profile/webui-readonly.conf`,
+      `${DIR}/schedule/WeeklyCycle-verify.conf`,
       `${DIR}/schedule/WeeklyCycle.conf`,
       `${DIR}/schedule/WeeklyCycleAfterBackup.conf`,
       `${DIR}/storage/S3Storage.conf`,
       "/etc/bareos/bconsole.conf",
       CATALOG_ADMIN_PGPASS,
+      "/etc/bareos/dr-kit/README.md",
     ]);
     // A stray bareos-dir.conf would win over the folder.
     expect(Object.keys(out.director)).not.toContain("/etc/bareos/bareos-dir.conf");
@@ -266,7 +270,7 @@ describe("catalog and its backup", () => {
     expect(value(catalog, "DbPassword")).toBe("catalog-secret");
   });
 
-  it("dumps the catalog named in the settings and backs the dump up on the first managed client", () => {
+  it("dumps the catalog named in the settings and backs the dump up on the stack's own client", () => {
     const { out } = render({
       catalog: { name: "OurCatalog", dbName: "bacula" },
       clients: [
@@ -277,15 +281,23 @@ describe("catalog and its backup", () => {
     });
     const job = resource(out.director, `${DIR}/job/BackupCatalog.conf`);
     expect(value(job, "RunBeforeJob")).toBe("/usr/lib/bareos/scripts/make_catalog_backup OurCatalog");
-    expect(value(job, "RunAfterJob")).toBe("/usr/lib/bareos/scripts/delete_catalog_backup OurCatalog");
-    expect(value(job, "Client")).toBe("local-fd");
+    expect(values(job, "RunAfterJob")).toEqual([
+      "/usr/lib/bareos/scripts/delete_catalog_backup OurCatalog",
+      // The kit first, then the bootstrap by mail: a relay that is down cannot fail the job.
+      '/usr/local/bin/bareos-dr-kit %i bareos-smtp:587 "(Bareos) <bareos@localhost>" root@localhost',
+    ]);
+    // Never a data client: those may encrypt, and the dump must come back without any key.
+    expect(value(job, "Client")).toBe("bareos-catalog-fd");
     expect(value(job, "FileSet")).toBe("Catalog");
     expect(value(job, "Level")).toBe("Full");
     expect(value(job, "Schedule")).toBe("WeeklyCycleAfterBackup");
     expect(value(job, "Priority")).toBe("11");
-    expect(value(job, "Write Bootstrap")).toMatch(
-      /^\|\/usr\/bin\/bsmtp -h bareos-smtp:\d+ .* root@localhost$/,
-    );
+    // A file (JobDefs' %n.bsr): a pipe to bsmtp lost the bootstrap whenever the relay was down.
+    expect(value(job, "Write Bootstrap")).toBeUndefined();
+    const jobDefs = resource(out.director, `${DIR}/jobdefs/DefaultJob.conf`);
+    expect(value(jobDefs, "Write Bootstrap")).toBe("/var/lib/bareos/%n.bsr");
+    const client = resource(out.director, `${DIR}/client/bareos-catalog-fd.conf`);
+    expect(value(client, "Address")).toBe("bareos-catalog-fd");
     const fs = resource(out.director, `${DIR}/fileset/Catalog.conf`);
     expect(values(blocks(fs, "Include")[0], "File")).toEqual([
       `${DIRECTOR_WORKDIR_ON_CATALOG_CLIENT}/bacula.sql`,
@@ -307,15 +319,17 @@ describe("catalog and its backup", () => {
     );
   });
 
-  it("has no catalog backup when no client can see the dump (no managed client)", () => {
+  it("backs the catalog up even when every data client is unmanaged; restores still go to a data client", () => {
     const { out } = render({
       clients: [{ name: "remote", managed: false, address: "remote.example.com" }],
       jobs: [{ name: "j", client: "remote", fileSet: "TestData", schedule: "WeeklyCycle" }],
     });
     const paths = Object.keys(out.director);
-    expect(paths).not.toContain(`${DIR}/job/BackupCatalog.conf`);
-    expect(paths).not.toContain(`${DIR}/fileset/Catalog.conf`);
-    expect(paths).not.toContain(`${DIR}/schedule/WeeklyCycleAfterBackup.conf`);
+    expect(paths).toContain(`${DIR}/job/BackupCatalog.conf`);
+    expect(paths).toContain(`${DIR}/schedule/WeeklyCycleAfterBackup.conf`);
+    expect(value(resource(out.director, `${DIR}/job/BackupCatalog.conf`), "Client")).toBe(
+      "bareos-catalog-fd",
+    );
     expect(value(resource(out.director, `${DIR}/job/RestoreFiles.conf`), "Client")).toBe("remote");
   });
 
@@ -377,7 +391,7 @@ describe("messages", () => {
     });
     const std = resource(out.director, `${DIR}/messages/Standard.conf`);
     expect(value(std, "MailCommand")).toMatch(
-      /^\/usr\/bin\/bsmtp -h bareos-smtp:\d+ -f "\(Bareos\) <backup@example\.com>" -s "Bareos: %t %e of %c %l" %r$/,
+      /^\/usr\/bin\/bsmtp -h bareos-smtp:\d+ -f "\(Bareos\) <backup@example\.com>" -s "Bareos: %t %e of %n on %c \(%l\)" %r$/,
     );
     expect(value(std, "OperatorCommand")).toContain('-s "Bareos: Intervention needed for %j" %r');
     const mail = directives(std, "Mail")[0];

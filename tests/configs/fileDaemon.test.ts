@@ -16,7 +16,7 @@ const clients = [
 describe("file daemon tree", () => {
   it("renders one tree per client, unmanaged ones included, at bareos-fd.d/<type>/<Name>.conf", () => {
     const { out } = render({ clients });
-    expect(Object.keys(out.clients)).toEqual(["bareos-fd", "laptop"]);
+    expect(Object.keys(out.clients)).toEqual(["bareos-fd", "laptop", "bareos-catalog-fd"]);
     expect(Object.keys(out.clients.laptop)).toEqual([
       `${FD}/client/laptop.conf`,
       `${FD}/director/bareos-dir.conf`,

@@ -1,5 +1,6 @@
 import {
   BUCKET_ACTIONS,
+  KIT_DENIED_ACTIONS,
   KMS_ACTIONS,
   OBJECT_ACTIONS,
   isKmsAliasArn,
@@ -9,15 +10,22 @@ import {
 const BUCKET = "arn:aws:s3:::bareos-s3-backup-dev-a1b2c3d4";
 const KEY = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
-const actionsOn = (doc: ReturnType<typeof storageDaemonPolicy>, resource: string) =>
-  doc.Statement.filter((s) => s.Resource.includes(resource)).flatMap((s) => s.Action);
+const actionsOn = (doc: ReturnType<typeof storageDaemonPolicy>, resource: string, effect = "Allow") =>
+  doc.Statement.filter((s) => s.Effect === effect && s.Resource.includes(resource)).flatMap((s) => s.Action);
 
 describe("storageDaemonPolicy", () => {
   const doc = storageDaemonPolicy(BUCKET);
 
-  test("a valid IAM document of Allow statements only", () => {
+  test("a valid IAM document: Allow statements, and one Deny that keeps the recovery kit", () => {
     expect(doc.Version).toBe("2012-10-17");
-    expect(doc.Statement.every((s) => s.Effect === "Allow")).toBe(true);
+    expect(doc.Statement.filter((s) => s.Effect !== "Allow")).toEqual([
+      {
+        Sid: "BareosRecoveryKitKept",
+        Effect: "Deny",
+        Action: ["s3:DeleteObject"],
+        Resource: [`${BUCKET}/dr/*`],
+      },
+    ]);
     expect(new Set(doc.Statement.map((s) => s.Sid)).size).toBe(doc.Statement.length);
     // Round-trips through JSON unchanged (what the UserPolicy receives).
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
@@ -47,10 +55,15 @@ describe("storageDaemonPolicy", () => {
   test("exactly these actions on exactly these resources, nothing else", () => {
     expect(actionsOn(doc, BUCKET).sort()).toEqual([...BUCKET_ACTIONS].sort());
     expect(actionsOn(doc, `${BUCKET}/*`).sort()).toEqual([...OBJECT_ACTIONS].sort());
-    expect(doc.Statement.flatMap((s) => s.Resource).sort()).toEqual([BUCKET, `${BUCKET}/*`].sort());
-    expect(doc.Statement.flatMap((s) => s.Action)).toHaveLength(
-      BUCKET_ACTIONS.length + OBJECT_ACTIONS.length,
+    expect(doc.Statement.flatMap((s) => s.Resource).sort()).toEqual(
+      [BUCKET, `${BUCKET}/*`, `${BUCKET}/dr/*`].sort(),
     );
+    expect(doc.Statement.flatMap((s) => s.Action)).toHaveLength(
+      BUCKET_ACTIONS.length + OBJECT_ACTIONS.length + KIT_DENIED_ACTIONS.length,
+    );
+    // The kit is written with the volumes' PutObject: replaceable (a noncurrent version stays), never deletable.
+    expect(actionsOn(doc, `${BUCKET}/dr/*`, "Deny")).toEqual(["s3:DeleteObject"]);
+    expect(doc.Statement.flatMap((s) => s.Action).filter((a) => /Version/.test(a))).toEqual([]);
   });
 
   test("no wildcards, no account-wide or configuration-changing actions", () => {
@@ -103,6 +116,7 @@ describe("storageDaemonPolicy", () => {
     expect(gov.Statement.flatMap((s) => s.Resource)).toEqual([
       "arn:aws-us-gov:s3:::backups",
       "arn:aws-us-gov:s3:::backups/*",
+      "arn:aws-us-gov:s3:::backups/dr/*",
     ]);
   });
 

@@ -139,7 +139,8 @@ describe("renderAll", () => {
     const changed = Object.keys(after.director).filter(
       (p) => after.director[p].content !== before.director[p]?.content,
     );
-    expect(changed).toEqual([`${DIR}/pool/S3-Full.conf`]);
+    // The recovery kit's README lists the pools with their retention.
+    expect(changed).toEqual([`${DIR}/pool/S3-Full.conf`, "/etc/bareos/dr-kit/README.md"]);
   });
 
   it("writes to the bucket it is given, or the configured one, and refuses to guess", () => {

@@ -88,6 +88,7 @@ describe("defaults (an empty stack)", () => {
         level: "Incremental",
         priority: 10,
         enabled: true,
+        verify: true,
       },
     ]);
   });
@@ -160,6 +161,19 @@ describe("defaults (an empty stack)", () => {
         pluginNames: [],
         mounts: [{ hostPath: path.join(ctx.projectDir, "data"), containerPath: "/data" }],
       },
+      // The stack's own client for BackupCatalog: never encrypted, nothing mounted.
+      {
+        name: "bareos-catalog-fd",
+        managed: true,
+        address: "bareos-catalog-fd",
+        port: 9102,
+        encryption: false,
+        pluginNames: [],
+        mounts: [],
+        description:
+          "The stack's own client: backs up the catalog dump (unencrypted, for disaster recovery).",
+        stackOwned: true,
+      },
     ]);
   });
 
@@ -179,6 +193,7 @@ describe("defaults (an empty stack)", () => {
     expect(s.stack).toBe("dev");
     expect(s.names).toEqual({
       catalog: "bareos-db",
+      catalogFd: "bareos-catalog-fd",
       director: "bareos-dir",
       storage: "bareos-sd",
       webui: "bareos-webui",
@@ -306,6 +321,7 @@ describe("normalisation", () => {
       ["app-fd", "app-fd", 9102],
       ["extra-fd", "extra-fd", 9102],
       ["nas-fd", "nas.example.com", 19102],
+      ["bareos-catalog-fd", "bareos-catalog-fd", 9102],
     ]);
     // Only the first managed client gets the default ./data mount; relative host paths resolve
     // against the project directory.
@@ -596,7 +612,7 @@ describe("the stack files in the repository", () => {
       forceDestroy: false,
     });
     expect(s.storage.memoryLimit).toBe(2 * GiB);
-    expect(s.clients).toHaveLength(2);
+    expect(s.clients.filter((c) => !c.stackOwned)).toHaveLength(2);
     expect(s.clients.filter((c) => !c.managed)).toHaveLength(1);
     expect(s.clients[0]).toMatchObject({
       name: "bareos-fd",

@@ -102,7 +102,9 @@ withSchemas("backend x version x clients x encryption", () => {
     (backend, version, n, enc) => {
       const r = renderStack(PROJECT_YAML, stackFor(version, backend, n, enc), "matrix", ROOT);
       expect(r.settings.s3.backend).toBe(backend);
-      expect(r.settings.clients).toHaveLength(n);
+      // The user's clients plus the stack's own catalog client.
+      expect(r.settings.clients.filter((c) => !c.stackOwned)).toHaveLength(n);
+      expect(r.settings.clients.map((c) => c.name)).toContain("bareos-catalog-fd");
       expect(r.settings.clients.filter((c) => !c.managed)).toHaveLength(n === 3 ? 1 : 0);
       expect(errors(r)).toEqual([]);
     },

@@ -1,3 +1,4 @@
+import { DR_KIT_TARGET_FILE } from "../../configs/drKit";
 import {
   RCLONE_CONFIG_PATH,
   S3CFG_PATH,
@@ -30,8 +31,11 @@ describe("storage daemon tree", () => {
       `${SD}/director/bareos-dir.conf`,
       `${SD}/messages/Standard.conf`,
       `${SD}/storage/bareos-sd.conf`,
+      DR_KIT_TARGET_FILE,
       RCLONE_CONFIG_PATH,
     ]);
+    // Where the uploader copies the recovery kit: the bucket's dr/ prefix through the rclone remote.
+    expect(out.storage[DR_KIT_TARGET_FILE].content).toBe("bareos:test-bucket-0123/dr\n");
     const byType = resourcesOf(out.storage, "bareos-sd.d");
     for (const [type, names] of byType) {
       for (const [name] of names) expect(Object.keys(out.storage)).toContain(`${SD}/${type}/${name}.conf`);
@@ -108,7 +112,8 @@ describe("dplcompat backend with Bareos' s3cmd-wrapper.sh", () => {
       value(resource(out.storage, `${SD}/device/S3Storage.conf`), "Device Options") ?? "",
     );
     expect([options.program, options.s3cfg]).toEqual(["/opt/wrappers/my-wrapper.sh", S3CFG_PATH]);
-    expect(Object.keys(out.storage)).not.toContain(RCLONE_CONFIG_PATH);
+    // The rclone config stays, for the recovery kit's uploader and `npm run recover`.
+    expect(Object.keys(out.storage)).toContain(RCLONE_CONFIG_PATH);
     // STANDARD is the bucket's default: not passed, since older wrappers reject unknown options.
     expect(options).not.toHaveProperty("storage_class");
   });

@@ -35,6 +35,7 @@ const DEV_SERVICES = [
   "dev-bareos-dir",
   "dev-bareos-sd",
   "dev-bareos-fd",
+  "dev-bareos-catalog-fd",
   "dev-bareos-webui",
   "dev-bareos-webui-php",
   "dev-bareos-smtp",
@@ -46,7 +47,7 @@ beforeAll(async () => {
 });
 
 describe("containers and network", () => {
-  test("the seven services run as containers on one private network, under their service names", () => {
+  test("the eight services run as containers on one private network, under their service names", () => {
     expect(
       containers(dev)
         .map((c) => c.inputs.name)
@@ -79,6 +80,7 @@ describe("containers and network", () => {
     expect(policy.Statement.flatMap((s) => s.Resource)).toEqual([
       "arn:aws:s3:::bareos-volumes",
       "arn:aws:s3:::bareos-volumes/*",
+      "arn:aws:s3:::bareos-volumes/dr/*",
     ]);
     expect(await secretLeaks(local)).toEqual([]);
   });
@@ -173,7 +175,8 @@ describe("configuration files", () => {
 
   test("uploads are secret inputs; no secret appears anywhere in clear", async () => {
     const withUploads = [...containers(dev), ...gates(dev)].filter((c) => uploads(c).length > 0);
-    expect(withUploads.length).toBe(7);
+    // Director, storage daemon and both file daemons, each with its gate; the webui's php-fpm.
+    expect(withUploads.length).toBe(9);
     for (const c of withUploads) expect(dev.pulumi.runtime.isRpcSecret(c.rawInputs.uploads)).toBe(true);
     expect(await secretLeaks(dev)).toEqual([]);
   });
@@ -329,7 +332,14 @@ describe("volumes and mounts", () => {
     expect(vols("dev-bareos-dir")).toEqual([
       { volumeName: "dev-bareos-director-data", containerPath: "/var/lib/bareos" },
       { volumeName: "dev-bareos-director-logs", containerPath: "/var/log/bareos" },
+      { volumeName: "dev-bareos-dr-kit", containerPath: "/var/lib/bareos-dr-kit" },
     ]);
+    // The storage daemon reads the recovery kit (to upload it), never writes it.
+    expect(vols("dev-bareos-sd")).toContainEqual({
+      volumeName: "dev-bareos-dr-kit",
+      containerPath: "/var/lib/bareos-dr-kit",
+      readOnly: true,
+    });
     const fd = vols("dev-bareos-fd");
     expect(fd).toContainEqual({
       hostPath: expect.stringMatching(/\/data$/),
@@ -337,11 +347,14 @@ describe("volumes and mounts", () => {
       readOnly: true,
     });
     expect(fd).toContainEqual({ volumeName: "dev-bareos-restores", containerPath: "/tmp/bareos-restores" });
-    expect(fd).toContainEqual({
+    // The catalog dump is seen by the stack's own catalog client only, not by a data client.
+    expect(fd.map((v) => v.volumeName)).not.toContain("dev-bareos-director-data");
+    expect(vols("dev-bareos-catalog-fd")).toContainEqual({
       volumeName: "dev-bareos-director-data",
       containerPath: "/var/lib/bareos-director",
       readOnly: true,
     });
+    expect(vols("dev-bareos-catalog-fd").filter((v) => v.hostPath !== undefined)).toEqual([]);
     // The storage daemon's memory holds the S3 buffer: 2 GiB by default.
     expect(byName(dev, "dev-bareos-sd").inputs.memory).toBe(2048);
   });

@@ -180,14 +180,20 @@ describe("storage daemon IAM user", () => {
       Statement: { Effect: string; Action: string[]; Resource: string[] }[];
     };
     expect(doc).toEqual(storageDaemonPolicy(arn));
-    expect(doc.Statement).toHaveLength(2);
-    expect(doc.Statement.every((s) => s.Effect === "Allow")).toBe(true);
+    expect(doc.Statement).toHaveLength(3);
+    expect(doc.Statement.filter((s) => s.Effect === "Deny").flatMap((s) => s.Resource)).toEqual([
+      `${arn}/dr/*`,
+    ]);
     const on = (resource: string) =>
-      new Set(doc.Statement.filter((s) => s.Resource.includes(resource)).flatMap((s) => s.Action));
+      new Set(
+        doc.Statement.filter((s) => s.Effect === "Allow" && s.Resource.includes(resource)).flatMap(
+          (s) => s.Action,
+        ),
+      );
     expect(on(arn)).toEqual(new Set(BUCKET_ACTIONS));
     expect(on(`${arn}/*`)).toEqual(new Set(OBJECT_ACTIONS));
     expect(doc.Statement.flatMap((s) => s.Action).filter((a) => a.startsWith("kms:"))).toEqual([]);
-    expect(doc.Statement.flatMap((s) => s.Resource).sort()).toEqual([arn, `${arn}/*`].sort());
+    expect(doc.Statement.flatMap((s) => s.Resource).sort()).toEqual([arn, `${arn}/*`, `${arn}/dr/*`].sort());
   });
 
   test("one access key for that user", () => {
@@ -209,6 +215,7 @@ describe("secrets", () => {
         "bareos-secrets-catalog",
         "bareos-secrets-catalog-admin",
         "bareos-secrets-client-bareos-fd",
+        "bareos-secrets-client-bareos-catalog-fd",
         "bareos-secrets-webui-admin",
         "bareos-secrets-webui-viewer",
       ].sort(),
@@ -237,8 +244,8 @@ describe("secrets", () => {
   });
 
   test("no generated password or key appears outside a secret", async () => {
-    // 7 passwords + access key id, secret and its (unused) SES SMTP password.
-    expect(run.secretValues.size).toBe(10);
+    // 8 passwords + access key id, secret and its (unused) SES SMTP password.
+    expect(run.secretValues.size).toBe(11);
     expect(await secretLeaks(run)).toEqual([]);
   });
 });
@@ -307,6 +314,7 @@ describe("a variant: rotation, transitions, versioning off", () => {
       "bareos-secrets-catalog": { all: "1", generation: "0" },
       "bareos-secrets-catalog-admin": { all: "1", generation: "0" },
       "bareos-secrets-client-bareos-fd": { all: "1", generation: "3" },
+      "bareos-secrets-client-bareos-catalog-fd": { all: "1", generation: "0" },
       "bareos-secrets-webui-admin": { all: "1", generation: "4" },
       "bareos-secrets-webui-viewer": { all: "1", generation: "0" },
     });

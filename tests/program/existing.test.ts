@@ -46,7 +46,8 @@ describe("provider existing", () => {
     expect(run.resources.filter((r) => r.type.startsWith("aws:"))).toEqual([]);
     expect(run.invokes).toEqual([]);
     expect(run.byType(T.randomString)).toEqual([]);
-    expect(run.byType(T.password)).toHaveLength(7);
+    // director, storage, catalog, catalog admin, two clients (bareos-fd, the catalog's), two webui users.
+    expect(run.byType(T.password)).toHaveLength(8);
   });
 
   test("bucket, endpoint and region from settings", async () => {
@@ -85,7 +86,10 @@ describe("provider existing", () => {
       storage: password("-storage"),
       catalog: password("-catalog"),
       catalogAdmin: password("-catalog-admin"),
-      clients: { "bareos-fd": password("-client-bareos-fd") },
+      clients: {
+        "bareos-fd": password("-client-bareos-fd"),
+        "bareos-catalog-fd": password("-client-bareos-catalog-fd"),
+      },
       webuiUsers: { admin: password("-webui-admin"), viewer: password("-webui-viewer") },
       s3AccessKeyId: ACCESS_KEY_ID,
       s3SecretAccessKey: SECRET_ACCESS_KEY,

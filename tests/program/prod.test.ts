@@ -122,8 +122,15 @@ describe("storage daemon IAM policy", () => {
     expect(actionsOn(arn)).toEqual(new Set(BUCKET_ACTIONS));
     expect(actionsOn(`${arn}/*`)).toEqual(new Set(OBJECT_ACTIONS));
     expect(actionsOn(KMS_KEY)).toEqual(new Set(KMS_ACTIONS));
-    expect(new Set(doc().Statement.flatMap((s) => s.Resource))).toEqual(new Set([arn, `${arn}/*`, KMS_KEY]));
-    expect(doc().Statement.every((s) => s.Effect === "Allow")).toBe(true);
+    expect(new Set(doc().Statement.flatMap((s) => s.Resource))).toEqual(
+      new Set([arn, `${arn}/*`, `${arn}/dr/*`, KMS_KEY]),
+    );
+    // One refusal: the recovery kit under dr/ can be replaced, not deleted.
+    expect(
+      doc()
+        .Statement.filter((s) => s.Effect !== "Allow")
+        .map((s) => [s.Effect, s.Action, s.Resource]),
+    ).toEqual([["Deny", ["s3:DeleteObject"], [`${arn}/dr/*`]]]);
   });
 });
 
@@ -142,6 +149,7 @@ describe("secrets", () => {
         "bareos-secrets-catalog-admin",
         "bareos-secrets-client-bareos-fd",
         "bareos-secrets-client-fileserver-fd",
+        "bareos-secrets-client-bareos-catalog-fd",
         "bareos-secrets-webui-admin",
         "bareos-secrets-webui-operator",
       ].sort(),
@@ -149,8 +157,8 @@ describe("secrets", () => {
   });
 
   test("no generated password or key appears outside a secret", async () => {
-    // 8 passwords; access key id, secret and SES password; the master and two client private keys.
-    expect(prod.secretValues.size).toBe(14);
+    // 9 passwords; access key id, secret and SES password; the master and two client private keys.
+    expect(prod.secretValues.size).toBe(15);
     expect(await secretLeaks(prod)).toEqual([]);
   });
 

@@ -66,7 +66,7 @@ describe("renderStack: the dev stack", () => {
   const r = renderRepoStack("dev");
 
   it("places each tree under its container's directory", () => {
-    expect(topDirs(r)).toEqual(["bareos-dir", "bareos-fd", "bareos-sd", "bareos-webui"]);
+    expect(topDirs(r)).toEqual(["bareos-catalog-fd", "bareos-dir", "bareos-fd", "bareos-sd", "bareos-webui"]);
     expect(Object.keys(r.files)).toEqual(
       expect.arrayContaining([
         "bareos-dir/etc/bareos/bareos-dir.d/pool/S3-Full.conf",
@@ -92,6 +92,7 @@ describe("renderStack: the dev stack", () => {
       [settings.names.storage, expected.storage],
       [settings.names.webui, expected.webui],
       ["bareos-fd", expected.clients["bareos-fd"]],
+      ["bareos-catalog-fd", expected.clients["bareos-catalog-fd"]],
     ];
     const want: Record<string, unknown> = {};
     for (const [dir, tree] of sources) for (const [p, f] of Object.entries(tree)) want[`${dir}${p}`] = f;
@@ -149,7 +150,14 @@ describe("renderStack: the prod stack", () => {
   const r = renderRepoStack("prod");
 
   it("puts the unmanaged client's files under _unmanaged/<client>, never beside the containers", () => {
-    expect(topDirs(r)).toEqual([UNMANAGED_DIR, "bareos-dir", "bareos-fd", "bareos-sd", "bareos-webui"]);
+    expect(topDirs(r)).toEqual([
+      UNMANAGED_DIR,
+      "bareos-catalog-fd",
+      "bareos-dir",
+      "bareos-fd",
+      "bareos-sd",
+      "bareos-webui",
+    ]);
     const unmanaged = Object.keys(r.files).filter((p) => p.startsWith(`${UNMANAGED_DIR}/`));
     expect(unmanaged.sort()).toEqual([
       "_unmanaged/fileserver-fd/etc/bareos/bareos-fd.d/client/fileserver-fd.conf",
@@ -278,7 +286,7 @@ describe("renderStack: project and stack files", () => {
 
   it("treats an empty stack file as the defaults", () => {
     const r = renderStack(PROJECT_YAML, "", "empty", ROOT);
-    expect(r.settings.clients.map((c) => c.name)).toEqual(["bareos-fd"]);
+    expect(r.settings.clients.map((c) => c.name)).toEqual(["bareos-fd", "bareos-catalog-fd"]);
     expect(Object.keys(r.files)).toContain("bareos-dir/etc/bareos/bareos-dir.d/pool/S3-Full.conf");
   });
 
@@ -360,10 +368,11 @@ describe("writeRender", () => {
 
 // The schemas live outside the repository (../shared/bareos-schema or $BAREOS_SCHEMA_DIR).
 const haveSchemas = schemasAvailable(defaultSchemaDir(), "25");
-if (!haveSchemas)
+if (!haveSchemas) {
   // Under CI a missing input is a failure, never a skip.
   if (process.env.CI) throw new Error("Bareos config schemas are missing (set BAREOS_SCHEMA_DIR)");
-console.warn(`no Bareos 25 schema in ${defaultSchemaDir()}: skipping schema checks of scripts/`);
+  console.warn(`no Bareos 25 schema in ${defaultSchemaDir()}: skipping schema checks of scripts/`);
+}
 
 (haveSchemas ? it : it.skip)("validateStack names problems by output path", () => {
   const r = renderRepoStack("prod");

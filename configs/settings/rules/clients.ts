@@ -40,7 +40,12 @@ export const uniqueClientNames: Rule = ({ raw }, report) =>
 export const notAServiceName: Rule = ({ raw }, report) => {
   const reserved = new Set<string>(Object.values(SERVICE_NAMES));
   raw.clients.forEach((c, i) => {
-    if (c.managed && reserved.has(c.name))
+    if (c.name === SERVICE_NAMES.catalogFd)
+      report(
+        ["clients", i, "name"],
+        `${show(c.name)} is reserved for the stack's own catalog client; choose another client name`,
+      );
+    else if (c.managed && reserved.has(c.name))
       report(
         ["clients", i, "name"],
         `${show(c.name)} is the container name of another service; choose another client name`,

@@ -1,4 +1,5 @@
 // Jobs: every reference resolves, pools fit their level, schedules bring full backups, plugins load.
+import { MAX_JOB_NAME, verifyJobName, verifyScheduleName } from "../../verify";
 import { RESERVED } from "../constants";
 import { poolFor } from "../derive";
 import { show } from "../text";
@@ -96,7 +97,42 @@ export const pluginsLoadedByClient: Rule = ({ raw }, report) => {
   });
 };
 
+/** A verify job is named `<job>-verify`: that name must be free and short enough for TLS-PSK. */
+export const verifyJobNamesFree: Rule = ({ raw }, report) => {
+  const names = new Set<string>([...raw.jobs.map((j) => j.name), ...RESERVED.jobs]);
+  raw.jobs.forEach((j, i) => {
+    if (!j.verify) return;
+    const name = verifyJobName(j.name);
+    if (names.has(name))
+      report(
+        ["jobs", i, "name"],
+        `its verify job would be named ${show(name)}, which is already a job; rename one or set verify: false`,
+      );
+    else if (name.length > MAX_JOB_NAME)
+      report(
+        ["jobs", i, "name"],
+        `its verify job ${show(name)} would be over ${MAX_JOB_NAME} characters (TLS-PSK breaks); shorten it or set verify: false`,
+      );
+  });
+};
+
+/** The verify schedule of schedule S is `S-verify`: no schedule of the user's may be called that. */
+export const verifyScheduleNamesFree: Rule = ({ raw }, report) => {
+  const used = new Set(raw.jobs.filter((j) => j.verify && j.schedule).map((j) => String(j.schedule)));
+  const derived = new Map([...used].map((s) => [verifyScheduleName(s), s]));
+  raw.schedules.forEach((s, i) => {
+    const of = derived.get(s.name);
+    if (of !== undefined)
+      report(
+        ["schedules", i, "name"],
+        `${show(s.name)} is the name of the verify schedule rendered for ${show(of)}; rename it`,
+      );
+  });
+};
+
 export const jobRules: readonly Rule[] = [
+  verifyJobNamesFree,
+  verifyScheduleNamesFree,
   referencesResolve,
   poolsFitTheirLevel,
   poolForEveryLevel,
