@@ -9,10 +9,14 @@ import { renderStack } from "../../scripts/renderStack";
 import { parseDuration } from "../../configs/units";
 import { logsOf, singleFileTar } from "./realizer/container";
 import type { RealizeReport } from "./realizer/cli";
-import { realize, realized } from "./support/realize";
-import { Bconsole, JobRecord } from "./support/bconsole";
+import { destroyAll, realize, realized } from "./support/realize";
+import { parseSettings, rawFromPulumiConfig } from "../../configs/settings";
+import { openStack } from "../../scripts/ops/stack";
+import { DrillReport, drill, formatReport } from "../../scripts/ops/drill";
+import { formatRecoverReport, recover } from "../../scripts/ops/recover";
+import { Bconsole, JobRecord } from "../../scripts/ops/bconsole";
 import { EXCLUDED, compare, generateData, manifest } from "./support/data";
-import { exec, execOk } from "./support/exec";
+import { exec, execOk } from "../../scripts/ops/exec";
 import { MAIL_DIR, S3Keys, generateS3Keys, startFixtures } from "./support/fixtures";
 import { SCRATCH, readHandoff, recordTiming } from "./support/handoff";
 import { launch, login, text } from "./support/webui";
@@ -21,7 +25,9 @@ const STACK = "e2e";
 const STACK_FILE = path.join(__dirname, "Pulumi.e2e.yaml");
 const BUCKET = "bareos-e2e";
 const JOB = "backup-testdata-s3";
+const VERIFY_JOB = `${JOB}-verify`;
 const C = {
+  catalogFd: `${STACK}-bareos-catalog-fd`,
   director: `${STACK}-bareos-dir`,
   directorGate: `${STACK}-bareos-dir-config-check`,
   storage: `${STACK}-bareos-sd`,
@@ -71,7 +77,11 @@ describeE2e("the running system", () => {
       name,
       async () => {
         const missing = needs.filter((n) => failed.has(n));
-        if (missing.length > 0) throw new Error(`not run: it needs ${missing.join(", ")}, which failed`);
+        if (missing.length > 0) {
+          // Not run counts as failed: what depends on this check is not run either.
+          failed.add(name);
+          throw new Error(`not run: it needs ${missing.join(", ")}, which failed`);
+        }
         try {
           await fn();
         } catch (e) {
@@ -115,6 +125,56 @@ describeE2e("the running system", () => {
     return record;
   }
 
+  /**
+   * The e2e stack as `npm run drill` / `npm run recover` see it: the settings of the configuration the
+   * realizer deployed (the stack file and the run's secrets), on this engine.
+   */
+  const opsStack = () => {
+    const config = configOf(keys);
+    const raw = rawFromPulumiConfig(config.values, (k) => config.secretKeys.includes(k));
+    return openStack(
+      parseSettings(raw, { stack: STACK, projectDir: path.resolve(__dirname, "../..") }),
+      docker,
+    );
+  };
+
+  const KIT = `bareos:${BUCKET}/dr`;
+  const rclone = (...args: string[]) =>
+    execOk(docker, C.storage, ["rclone", "--config", "/etc/bareos/s3/rclone.conf", ...args]);
+
+  /** Waits until the bucket's kit carries the stamp of BackupCatalog job `jobid`; its files. */
+  async function kitOf(jobid: string): Promise<string[]> {
+    const deadline = Date.now() + 180_000;
+    for (;;) {
+      const stamp = await rclone("cat", `${KIT}/KIT-COMPLETE`).catch(() => "");
+      if (stamp.includes(`jobid=${jobid}\n`))
+        return (await rclone("lsf", "-R", "--files-only", KIT)).split("\n").filter(Boolean).sort();
+      if (Date.now() > deadline)
+        throw new Error(
+          `no kit of BackupCatalog job ${jobid} in the bucket after 180 s (stamp: ${JSON.stringify(stamp)})`,
+        );
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+  }
+
+  /** A drill report with no mismatch (the report itself in the failure message otherwise). */
+  const drillClean = (r: DrillReport) => {
+    const text = formatReport(r);
+    expect({ mismatches: r.checked.filter((c) => c.verdict === "mismatch"), text }).toEqual({
+      mismatches: [],
+      text,
+    });
+    return text;
+  };
+
+  async function waitHealthy(container: string) {
+    const deadline = Date.now() + 120_000;
+    while ((await docker.getContainer(container).inspect()).State.Health?.Status !== "healthy") {
+      if (Date.now() > deadline) throw new Error(`${container} did not become healthy`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+
   afterAll(async () => {
     if (process.env.E2E_KEEP) return;
     await realized()
@@ -143,14 +203,19 @@ describeE2e("the running system", () => {
     const gates = containers.filter((r) => r.inputs.mustRun === false);
     const daemons = containers.filter((r) => r.inputs.mustRun !== false);
     expect(gates.map((g) => g.inputs.name).sort()).toEqual(
-      [C.directorGate, `${C.storage}-config-check`, `${C.fd}-config-check`].sort(),
+      [
+        C.directorGate,
+        `${C.storage}-config-check`,
+        `${C.fd}-config-check`,
+        `${C.catalogFd}-config-check`,
+      ].sort(),
     );
     for (const g of gates)
       expect({ gate: g.inputs.name, exitCode: g.outputs.exitCode }).toEqual({
         gate: g.inputs.name,
         exitCode: 0,
       });
-    expect(daemons).toHaveLength(7);
+    expect(daemons).toHaveLength(8);
     for (const d of daemons) {
       const info = await docker.getContainer(d.id).inspect();
       expect({ name: d.inputs.name, health: info.State.Health?.Status }).toEqual({
@@ -232,21 +297,100 @@ describeE2e("the running system", () => {
     }),
   );
 
-  const CATALOG = "BackupCatalog ends T with the catalog dump in the backup";
-  check(CATALOG, [BACKUP], 600, () =>
-    withLogs([C.director, C.fd, C.catalog], async () => {
-      const job = await timed("BackupCatalog", () => runJob("BackupCatalog", "", 540));
-      expect(await bconsole.files(job.jobid)).toContain("/var/lib/bareos-director/bareos.sql");
+  const VERIFY = "the verify job reads the newest backup back from S3 and finds it equal to the catalog";
+  check(VERIFY, [BACKUP], 900, () =>
+    withLogs([C.director, C.storage, C.fd], async () => {
+      const verify = await timed("Verify (VolumeToCatalog) of the newest backup", () =>
+        runJob(VERIFY_JOB, "", 840),
+      );
+      expect(verify.type).toBe("V");
+      const log = await bconsole.log(verify.jobid);
+      expect(log).toMatch(/Verify Level:\s+VolumeToCatalog/);
+      expect(log).toMatch(/Termination:\s+Verify OK/);
     }),
   );
 
-  check("job reports reach the operator through the relay", [BACKUP, CATALOG], 300, () =>
+  const CATALOG =
+    "BackupCatalog ends T, with the catalog dump in the backup and a recovery kit in the bucket";
+  check(CATALOG, [BACKUP], 600, () =>
+    withLogs([C.director, C.catalogFd, C.catalog, C.storage], async () => {
+      const job = await timed("BackupCatalog", () => runJob("BackupCatalog", "", 540));
+      expect(job.client).toBe("bareos-catalog-fd");
+      expect(await bconsole.files(job.jobid)).toContain("/var/lib/bareos-director/bareos.sql");
+      const kit = await timed("recovery kit in the bucket after BackupCatalog", () => kitOf(job.jobid));
+      expect(kit).toEqual(
+        expect.arrayContaining([
+          "KIT-COMPLETE",
+          "README.md",
+          "master-certificate.pem",
+          "bootstrap/BackupCatalog.bsr",
+          `bootstrap/${JOB}.bsr`,
+        ]),
+      );
+      const readme = await rclone("cat", `${KIT}/README.md`);
+      expect(readme).toContain('stack "e2e"');
+      expect(readme).toMatch(/S3-Full-\d{4}/);
+      // Nothing secret: no password the stack generated, no S3 key, no private key.
+      const secrets = [...Object.values(await realizerPasswords()), keys.secretAccessKey, keys.accessKeyId];
+      const kitText = (await Promise.all(kit.map((f) => rclone("cat", `${KIT}/${f}`)))).join("\n");
+      for (const secret of secrets) expect(kitText.includes(secret)).toBe(false);
+      expect(kitText).not.toMatch(/PRIVATE KEY|Password\s*=|secret_key|secret_access_key/i);
+    }),
+  );
+
+  check(
+    "with the relay down, BackupCatalog still ends T and refreshes the kit; the lost mail is a warning",
+    [CATALOG],
+    600,
+    () =>
+      withLogs([C.director, C.smtp], async () => {
+        await docker.getContainer(C.smtp).stop({ t: 10 });
+        try {
+          const job = await runJob("BackupCatalog", "", 540);
+          expect(await bconsole.log(job.jobid)).toMatch(/could not mail the bootstrap/);
+          await kitOf(job.jobid);
+        } finally {
+          await docker.getContainer(C.smtp).start();
+          await waitHealthy(C.smtp);
+        }
+      }),
+  );
+
+  const DRILL = "the restore drill finds no mismatch, against the source and against the catalog";
+  check(DRILL, [BACKUP], 900, () =>
+    withLogs([C.director, C.storage, C.fd], async () => {
+      // Changed on the client after its backup: the drill must judge it by the catalog's signature.
+      fs.appendFileSync(path.join(SCRATCH, "data/small/dir-4/file-004.txt"), "changed after the backup\n");
+      const full = await timed(
+        "drill: restore and check everything",
+        () => drill(opsStack(), { timeoutSeconds: 840, keep: false }),
+        (r) =>
+          `${r.checked.length} files, ${(r.checked.reduce((s, c) => s + c.bytes, 0) / MB / r.restoreSeconds).toFixed(1)} MB/s`,
+      );
+      console.log(drillClean(full));
+      expect(full.checked.length).toBeGreaterThan(300);
+      expect(full.checked.find((c) => c.path === "/data/small/dir-4/file-004.txt")?.verdict).toBe("catalog");
+      expect(full.checked.filter((c) => c.verdict === "source").length).toBeGreaterThan(300);
+      // Nothing left behind but the drill's own (removed) folder in the restore volume.
+      expect((await exec(docker, C.fd, ["sh", "-c", "ls /tmp/bareos-restores | grep drill-"])).stdout).toBe(
+        "",
+      );
+      const some = await timed("drill: a sample of 20 files", () =>
+        drill(opsStack(), { files: 20, timeoutSeconds: 600, keep: false }),
+      );
+      drillClean(some);
+      expect(some.checked).toHaveLength(20);
+    }),
+  );
+
+  check("job reports reach the operator through the relay", [BACKUP, VERIFY, CATALOG], 300, () =>
     withLogs([C.smtp, `${STACK}-fixture-mail`], async () => {
       const deadline = Date.now() + 240_000;
       let mails = "";
       while (
-        !/^Subject: .*Backup OK/m.test(mails) ||
-        !/^Subject: .*Bootstrap for Job BackupCatalog/m.test(mails)
+        !/^Subject: Bareos: Backup OK of backup-testdata-s3 on bareos-fd \(Full\)/m.test(mails) ||
+        !/^Subject: Bareos: bootstrap of BackupCatalog/m.test(mails) ||
+        !/^Subject: Bareos: Verify OK of backup-testdata-s3-verify/m.test(mails)
       ) {
         if (Date.now() > deadline)
           throw new Error(`the expected mails did not arrive; the sink has:\n${mails.slice(0, 4000)}`);
@@ -257,6 +401,8 @@ describeE2e("the running system", () => {
       }
       expect(mails).toMatch(/^To: .*operator@e2e\.example\.com/m);
       expect(mails).toMatch(/^From: .*bareos@e2e\.example\.com/m);
+      // No noise on a clean start: the empty catalog used to warn about the Scratch pool by mail.
+      expect(mails).not.toMatch(/Scratch/);
     }),
   );
 
@@ -426,5 +572,87 @@ describeE2e("the running system", () => {
           (await bconsole.api<{ jobs?: { jobid: string }[] }>("llist jobs")).jobs?.map((j) => j.jobid) ?? [];
         expect(jobsAfter).toEqual(expect.arrayContaining(jobsBefore));
       }),
+  );
+  /**
+   * Everything but the bucket lost: every container and volume of the stack removed (the S3 stand-in
+   * keeps its data), the stack realized again with an empty catalog, then `npm run recover`.
+   */
+  async function loseEverythingButTheBucket(): Promise<void> {
+    if (!fixtures) throw new Error("no fixtures");
+    await fixtures.detach();
+    await timed("loss: destroy every container and volume of the stack", () => destroyAll());
+    const left = await docker.listContainers({
+      all: true,
+      filters: { label: [`bareos-s3-backup.stack=${STACK}`] },
+    });
+    const volumes = (await docker.listVolumes()).Volumes.filter((v) => v.Name.startsWith(`${STACK}-bareos`));
+    expect({ containers: left.map((c) => c.Names), volumes: volumes.map((v) => v.Name) }).toEqual({
+      containers: [],
+      volumes: [],
+    });
+    const again = await timed("loss: the stack realized again (empty catalog)", () =>
+      realize(STACK, configOf(keys)),
+    );
+    if (again.error !== undefined) throw new Error(String(again.error));
+    first = again;
+    await fixtures.attach();
+    const jobs = (await bconsole.api<{ jobs?: unknown[] }>("llist jobs")).jobs ?? [];
+    expect(jobs).toEqual([]);
+  }
+
+  let jobsBeforeLoss: string[] = [];
+  let masterKey = "";
+  const RECOVERED =
+    "after losing everything but the bucket, recover from the kit brings the job history back";
+  check(RECOVERED, [CATALOG, DRILL], 1500, () =>
+    withLogs([C.director, C.storage, C.catalog, C.catalogFd], async () => {
+      // The catalog as of the last BackupCatalog is what the kit restores.
+      const last = await runJob("BackupCatalog", "", 540);
+      await kitOf(last.jobid);
+      jobsBeforeLoss = (
+        (await bconsole.api<{ jobs?: { jobid: string; type: string }[] }>("llist jobs")).jobs ?? []
+      )
+        .filter((j) => j.type === "B" && Number(j.jobid) < Number(last.jobid))
+        .map((j) => j.jobid);
+      masterKey = String(first?.outputs.encryptionMasterKey ?? "");
+      expect(masterKey).toMatch(/PRIVATE KEY/);
+      await loseEverythingButTheBucket();
+      const report = await timed("recover: from the kit", () =>
+        recover(opsStack(), { bscan: false, force: false, masterKeyPem: masterKey }),
+      );
+      console.log(formatRecoverReport(report));
+      for (const step of report.steps) recordTiming(`recover (kit): ${step.step}`, step.seconds);
+      expect(report.masterKeyClients).toEqual(["bareos-fd"]);
+      const jobsAfter = ((await bconsole.api<{ jobs?: { jobid: string }[] }>("llist jobs")).jobs ?? []).map(
+        (j) => j.jobid,
+      );
+      expect(jobsAfter).toEqual(expect.arrayContaining(jobsBeforeLoss));
+      // Files backed up (and encrypted) before the loss, restored through the new stack and checked.
+      const after = await timed("drill after the recovery: 40 files backed up before the loss", () =>
+        drill(opsStack(), { files: 40, timeoutSeconds: 600, keep: false }),
+      );
+      console.log(drillClean(after));
+      expect(after.checked).toHaveLength(40);
+      expect(after.backupJobIds.every((id) => jobsBeforeLoss.includes(String(id)))).toBe(true);
+    }),
+  );
+
+  check("without the kit, recover --bscan rebuilds the catalog from the volumes", [RECOVERED], 1500, () =>
+    withLogs([C.director, C.storage, C.catalog], async () => {
+      await rclone("purge", KIT).catch(() => rclone("delete", KIT));
+      await loseEverythingButTheBucket();
+      await expect(recover(opsStack(), { bscan: false, force: false })).rejects.toThrow(/--bscan/);
+      const report = await timed("recover: bscan of every volume", () =>
+        recover(opsStack(), { bscan: true, force: false, masterKeyPem: masterKey }),
+      );
+      console.log(formatRecoverReport(report));
+      for (const step of report.steps) recordTiming(`recover (bscan): ${step.step}`, step.seconds);
+      expect(report.volumes?.length).toBeGreaterThan(0);
+      expect(report.backupJobs).toBeGreaterThan(0);
+      const after = await timed("drill after bscan: 20 files backed up before the loss", () =>
+        drill(opsStack(), { files: 20, timeoutSeconds: 600, keep: false }),
+      );
+      console.log(drillClean(after));
+    }),
   );
 });

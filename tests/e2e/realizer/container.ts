@@ -1,10 +1,12 @@
 // docker.Container, realized as kreuzwerker/terraform-provider-docker v4.5.0 (what @pulumi/docker
 // bridges) creates it: resource_docker_container_funcs.go resourceDockerContainerCreate/Read/Delete.
 import { Buffer } from "node:buffer";
-import { pack } from "tar-stream";
 import type Docker from "dockerode";
 import { Handler, HandlerContext, isNotFound, since } from "./handler";
 import { InputSpec, Inputs, bool, goDuration, list, num, str } from "./inputs";
+import { singleFileTar } from "../../../scripts/ops/exec";
+
+export { singleFileTar };
 
 const spec: InputSpec = {
   name: true,
@@ -82,25 +84,6 @@ async function uploadTar(upload: Upload): Promise<Buffer> {
     return Number(v);
   };
   return singleFileTar(upload.file, body, mode, id("owner", upload.owner), id("group", upload.group));
-}
-
-/** A tar holding one file at an absolute path, as the provider sends each upload. */
-export async function singleFileTar(
-  file: string,
-  body: Buffer | string,
-  mode: number,
-  uid = 0,
-  gid = 0,
-): Promise<Buffer> {
-  const tar = pack();
-  tar.entry(
-    { name: file, mode, uid, gid, mtime: new Date() },
-    typeof body === "string" ? Buffer.from(body, "utf8") : body,
-  );
-  tar.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of tar) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 function createOptions(name: string, inputs: Inputs): Docker.ContainerCreateOptions {

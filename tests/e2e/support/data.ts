@@ -5,7 +5,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type Docker from "dockerode";
-import { execOk } from "./exec";
+import { execOk } from "../../../scripts/ops/exec";
 
 /** What the default TestData FileSet must leave out: `*.tmp` anywhere and the cache directory. */
 export const EXCLUDED = [

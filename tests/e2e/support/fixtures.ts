@@ -100,10 +100,23 @@ export async function startFixtures(
     [MAIL_SINK_ALIAS, MAIL_DOMAIN],
     [],
   );
+  const attached: [Fixture, string[]][] = [
+    [s3, [S3_ALIAS]],
+    [mail, [MAIL_SINK_ALIAS, MAIL_DOMAIN]],
+  ];
   return {
     s3,
     mail,
     volume,
+    /** Off the stack's network, so the stack can be destroyed around them (the bucket survives). */
+    async detach() {
+      for (const [f] of attached) await docker.getNetwork(network).disconnect({ Container: f.name });
+    },
+    /** Back on the (new) network of a rebuilt stack, under the same names. */
+    async attach() {
+      for (const [f, aliases] of attached)
+        await docker.getNetwork(network).connect({ Container: f.name, EndpointConfig: { Aliases: aliases } });
+    },
     async remove() {
       await remove(docker, s3.name);
       await remove(docker, mail.name);

@@ -46,3 +46,10 @@ export async function realize(stack: string, config: StackConfig, edit?: UploadE
 export function realized(): Realizer {
   return Realizer.load(STATE, LOGS);
 }
+
+/** `pulumi destroy` of everything the realizer holds, with the (now empty) state saved. */
+export async function destroyAll(): Promise<void> {
+  const r = realized();
+  await r.destroy();
+  r.save(STATE);
+}

@@ -1,4 +1,5 @@
-// The director, driven as an operator does: bconsole inside its container. Job records are read through
+// The director, driven as an operator does: bconsole inside its container (the e2e test and `npm run
+// drill` / `npm run recover`). Job records are read through
 // bconsole's JSON mode (`.api 2`), not by parsing its tables.
 import type Docker from "dockerode";
 import { execOk } from "./exec";
@@ -53,10 +54,15 @@ export class Bconsole {
   }
 
   /** Waits until the job ends (bconsole's own `wait`), then returns its catalog record. */
-  async finish(jobid: string, timeoutSeconds: number): Promise<JobRecord> {
+  async finish(
+    jobid: string,
+    timeoutSeconds: number,
+    onStatus?: (status: string) => void,
+  ): Promise<JobRecord> {
     const deadline = Date.now() + timeoutSeconds * 1000;
     for (;;) {
       const job = await this.job(jobid);
+      onStatus?.(job.jobstatus);
       // C: created, R: running, F/S/m/M/s/j/c/d/t/p/a/i: waiting for something.
       if (!/^[CRFSmMsjcdtpai]$/.test(job.jobstatus)) return job;
       if (Date.now() > deadline)
