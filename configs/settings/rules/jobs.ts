@@ -116,6 +116,20 @@ export const verifyJobNamesFree: Rule = ({ raw }, report) => {
   });
 };
 
+/**
+ * A verify job starts when its backup has ended because it has the next lower priority (a higher
+ * number): at priority 100 there is none, and it would run beside the backup, verifying the one before.
+ */
+export const verifyHasALowerPriority: Rule = ({ raw }, report) => {
+  raw.jobs.forEach((j, i) => {
+    if (j.verify && j.schedule !== undefined && j.priority >= 100)
+      report(
+        ["jobs", i, "priority"],
+        `100 leaves no lower priority for its verify job, which must start after the backup: use at most 99, or verify: false`,
+      );
+  });
+};
+
 /** The verify schedule of schedule S is `S-verify`: no schedule of the user's may be called that. */
 export const verifyScheduleNamesFree: Rule = ({ raw }, report) => {
   const used = new Set(raw.jobs.filter((j) => j.verify && j.schedule).map((j) => String(j.schedule)));
@@ -132,6 +146,7 @@ export const verifyScheduleNamesFree: Rule = ({ raw }, report) => {
 
 export const jobRules: readonly Rule[] = [
   verifyJobNamesFree,
+  verifyHasALowerPriority,
   verifyScheduleNamesFree,
   referencesResolve,
   poolsFitTheirLevel,

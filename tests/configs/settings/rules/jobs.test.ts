@@ -62,3 +62,15 @@ it("refuses a job naming the stack's own client: it is not a data client", () =>
     /"bareos-catalog-fd" names no client/,
   );
 });
+
+it("refuses priority 100 on a scheduled job with a verify job, which could not start after it", () => {
+  expectRefused(
+    { jobs: [job("j", { priority: 100 })] },
+    "jobs[0].priority",
+    /no lower priority for its verify job/,
+  );
+  expectAccepted({ jobs: [job("j", { priority: 99 })] });
+  expectAccepted({ jobs: [job("j", { priority: 100, verify: false })] });
+  // Unscheduled, it is run by hand: nothing to order.
+  expectAccepted({ jobs: [job("j", { priority: 100, schedule: undefined })] });
+});
