@@ -139,9 +139,31 @@ function pick(
   return { job, client, restoreTo };
 }
 
-/** bconsole's quoting for file= values: paths with a quote or a line break cannot be named. */
-function nameable(path: string): boolean {
-  return !/["\r\n\\]/.test(path);
+/**
+ * A path the restore tree's `mark` can name exactly: in quotes (spaces are fine), without a quote, a
+ * backslash or a line break (no escaping there) and without fnmatch's pattern characters.
+ */
+export function nameable(path: string): boolean {
+  return path.startsWith("/") && !/["\r\n\\*?[\]]/.test(path);
+}
+
+/**
+ * The console input of the restore: the chain's tree, everything or the sample marked in it. Marking
+ * in the tree restores the newest version of each path in the chain and counts it once (`file=`
+ * arguments together with `jobid=` count each file once per job and end the job "with warnings").
+ */
+export function restoreCommands(
+  chain: readonly number[],
+  client: string,
+  restoreClient: string,
+  where: string,
+  paths: readonly string[] | undefined,
+): string {
+  const restore = `restore jobid=${chain.join(",")} client=${client} restoreclient=${restoreClient} where=${where}`;
+  if (paths === undefined) return `${restore} all done yes`;
+  const bad = paths.find((p) => !nameable(p));
+  if (bad !== undefined) throw new Error(`${JSON.stringify(bad)} cannot be marked in the restore tree`);
+  return [`${restore} yes`, ...paths.map((p) => `mark "${p}"`), "done"].join("\n");
 }
 
 export async function drill(stack: Stack, options: DrillOptions): Promise<DrillReport> {
@@ -181,14 +203,16 @@ export async function drill(stack: Stack, options: DrillOptions): Promise<DrillR
     throw new OpsError(`the newest backup of ${job.name} holds no file with a signature to check`);
 
   const where = `${RESTORE_WHERE}/drill-${new Date().toISOString().replace(/[:.]/g, "-")}`;
-  const selection =
-    options.files === undefined ? "all done" : chosen.map((f) => `file="${f.path}"`).join(" ");
-  const command = `restore jobid=${chain.join(",")} client=${client.name} restoreclient=${restoreTo.name} where=${where} ${selection} yes`;
-  if (command.length > 30000)
-    throw new OpsError(`--files ${options.files} makes a console line too long; choose fewer files`);
+  const commands = restoreCommands(
+    chain,
+    client.name,
+    restoreTo.name,
+    where,
+    options.files === undefined ? undefined : chosen.map((f) => f.path),
+  );
 
   const started = performance.now();
-  const out = await bconsole.run(command);
+  const out = await bconsole.run(commands);
   const restoreJobId = /JobId=(\d+)/.exec(out)?.[1];
   if (!restoreJobId) throw new OpsError(`the director started no restore:\n${out}`);
   const record = await bconsole.finish(restoreJobId, options.timeoutSeconds, (status) =>

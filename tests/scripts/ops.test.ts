@@ -3,7 +3,15 @@
 import * as crypto from "node:crypto";
 import * as fc from "fast-check";
 import { nulRows } from "../../scripts/ops/catalog";
-import { HASH_TOOLS, formatReport, judge, sample, signatureHex } from "../../scripts/ops/drill";
+import {
+  HASH_TOOLS,
+  formatReport,
+  judge,
+  nameable,
+  restoreCommands,
+  sample,
+  signatureHex,
+} from "../../scripts/ops/drill";
 import {
   masterKeypair,
   parseStamp,
@@ -157,5 +165,29 @@ describe("the stack's Docker host", () => {
       username: "ops",
     });
     expect(() => dockerOptions("npipe:////./pipe/docker_engine")).toThrow(/only unix/);
+  });
+});
+
+describe("the drill's restore", () => {
+  it("restores the whole chain with all, or marks each sampled path in the chain's tree", () => {
+    expect(restoreCommands([1, 3], "fd", "fd", "/tmp/bareos-restores/drill-x", undefined)).toBe(
+      "restore jobid=1,3 client=fd restoreclient=fd where=/tmp/bareos-restores/drill-x all done yes",
+    );
+    expect(
+      restoreCommands([1, 3], "nas", "fd", "/tmp/r", ["/data/a b.txt", "/data/ü.txt"]).split("\n"),
+    ).toEqual([
+      "restore jobid=1,3 client=nas restoreclient=fd where=/tmp/r yes",
+      'mark "/data/a b.txt"',
+      'mark "/data/ü.txt"',
+      "done",
+    ]);
+  });
+
+  it("never marks a path it cannot name exactly (a pattern, a quote, a line break, a relative path)", () => {
+    for (const p of ['/data/"q"', "/data/a\nb", "/data/*", "/data/[x]", "/data/a\\b", "data/x", "/data/?"]) {
+      expect(nameable(p)).toBe(false);
+      expect(() => restoreCommands([1], "fd", "fd", "/tmp/r", [p])).toThrow(/cannot be marked/);
+    }
+    expect(nameable("/data/name with spaces.txt")).toBe(true);
   });
 });
