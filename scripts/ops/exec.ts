@@ -117,6 +117,10 @@ export async function pipe(
     sourceStream.on("close", resolve);
     sourceStream.on("error", reject);
   });
+  // What a paused reader still holds goes out before the sink sees the end of its input.
+  const drained = new Promise<void>((resolve) => data.once("end", resolve));
+  data.end();
+  await drained;
   (sinkStream as unknown as { end(): void }).end();
   await sinkDone;
   const [a, b] = [await source.inspect(), await sink.inspect()];

@@ -134,11 +134,12 @@ const rclone = (...args: string[]) => ["rclone", "--config", RCLONE_CONFIG_PATH,
 async function fromKit(stack: Stack, steps: { step: string; seconds: number }[]) {
   const { docker, containers, settings } = stack;
   const kit = `${RECOVER_DIR}/kit`;
-  await timedStep(steps, "fetch the recovery kit from the bucket", () =>
-    execOk(docker, containers.storage, [
+  // A missing kit is not a failure here: the check below says what to do instead.
+  const fetched = await timedStep(steps, "fetch the recovery kit from the bucket", () =>
+    exec(docker, containers.storage, [
       "sh",
       "-c",
-      `rm -rf "$1" && mkdir -p "$1" && ${rclone("copy", '"$(cat "$2")"', '"$1/kit"').join(" ")}`,
+      `rm -rf "$1" && mkdir -p "$1/kit" && ${rclone("copy", '"$(cat "$2")"', '"$1/kit"').join(" ")}`,
       "sh",
       RECOVER_DIR,
       DR_KIT_TARGET_FILE,
@@ -150,11 +151,18 @@ async function fromKit(stack: Stack, steps: { step: string; seconds: number }[])
   const hasBootstrap = (await exec(docker, containers.storage, ["test", "-s", bootstrap])).exitCode === 0;
   if (stamp.exitCode !== 0 || !hasBootstrap)
     throw new OpsError(
-      `no complete recovery kit in the bucket (${DR_KIT_STAMP} or bootstrap/${CATALOG_BOOTSTRAP} missing): rebuild from the volumes with --bscan`,
+      `no complete recovery kit in the bucket (${DR_KIT_STAMP} or bootstrap/${CATALOG_BOOTSTRAP} missing): rebuild from the volumes with --bscan` +
+        (fetched.exitCode === 0 ? "" : `\n(rclone: ${(fetched.stderr || fetched.stdout).trim()})`),
     );
   const restoreDir = `${RECOVER_DIR}/restore`;
   await timedStep(steps, "extract the catalog dump (bextract with the catalog's bootstrap)", () =>
     execOk(docker, containers.storage, [
+      "sh",
+      "-c",
+      // bextract wants its target to exist.
+      'mkdir -p "$1" && shift && exec "$@"',
+      "sh",
+      restoreDir,
       "bextract",
       "-c",
       CONFIG_DIR,
