@@ -19,8 +19,6 @@ import {
   FileSetOptions,
 } from "./resources";
 import { CONFIG_DIR, CREDENTIAL_MODE, fileTree, resourceFile } from "./serialize";
-
-export { DIRECTOR_WORKDIR_ON_CATALOG_CLIENT, DIRECTOR_WORKING_DIRECTORY, catalogDumpOnClient };
 import { STORAGE_PORT, storageEndpoint } from "./storage";
 import { DEFAULT_FD_PORT, clientPassword } from "./fileDaemon";
 import { renderBconsole, renderWebuiConsoles } from "./console";
@@ -30,8 +28,10 @@ import {
   bootstrapFile,
   catalogDumpOnClient,
 } from "./directorPaths";
-import { DR_KIT_SCRIPT, renderDrKit } from "./drKit";
+import { DR_KIT_SCRIPT, hasRecoveryKit, renderDrKit } from "./drKit";
 import { verifyJobs, verifySchedules } from "./verify";
+
+export { DIRECTOR_WORKDIR_ON_CATALOG_CLIENT, DIRECTOR_WORKING_DIRECTORY, catalogDumpOnClient };
 
 /** RestoreFiles' default target on the client; managed clients get the restore volume mounted here. */
 export const RESTORE_WHERE = "/tmp/bareos-restores";
@@ -315,7 +315,10 @@ export function renderDirector(settings: Settings, secrets: BareosSecrets): File
           pool: pools.full,
           runBeforeJob: [`${scripts}/make_catalog_backup ${settings.catalog.name}`],
           // The bootstrap (JobDefs' file) is written before these run: the kit script copies and mails it.
-          runAfterJob: [`${scripts}/delete_catalog_backup ${settings.catalog.name}`, drKitCommand(settings)],
+          runAfterJob: [
+            `${scripts}/delete_catalog_backup ${settings.catalog.name}`,
+            ...(hasRecoveryKit(settings) ? [drKitCommand(settings)] : []),
+          ],
           priority: Math.min(100, Math.max(DEFAULT_PRIORITY, ...settings.jobs.map((j) => j.priority)) + 1),
         } satisfies DirJob,
         {
@@ -361,7 +364,7 @@ export function renderDirector(settings: Settings, secrets: BareosSecrets): File
   ];
   return fileTree([
     ...resources.map(resourceFile),
-    ...(catalogFd
+    ...(catalogFd && hasRecoveryKit(settings)
       ? Object.entries(renderDrKit(settings, Object.values(secrets.clientKeys)[0]?.masterCertificatePem))
       : []),
     ...Object.entries(renderWebuiConsoles(settings, secrets)),

@@ -24,6 +24,11 @@ export const CATALOG_BOOTSTRAP = "BackupCatalog.bsr";
 /** The encryption master key's certificate (public): with the offline private key it decrypts old data. */
 export const DR_KIT_MASTER_CERT = "master-certificate.pem";
 
+/** The kit needs this project's images (its scripts); the legacy barcus preset has none. */
+export function hasRecoveryKit(settings: Pick<Settings, "images">): boolean {
+  return settings.images.preset !== "barcus-22";
+}
+
 export function drKitTarget(remote: string, bucketName: string): string {
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucketName))
     throw new Error(`${JSON.stringify(bucketName)} is not a bucket name the kit can be written to`);

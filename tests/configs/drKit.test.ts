@@ -1,6 +1,6 @@
 // The recovery kit's fixed part (the director's README template and master certificate) and its target.
 import { DR_KIT_PREFIX, DR_KIT_TEMPLATE, drKitReadme, drKitTarget } from "../../configs/drKit";
-import { fakeSecrets, render, settingsFrom } from "./fixtures";
+import { fakeSecrets, render, resource, settingsFrom, values } from "./fixtures";
 
 describe("recovery kit", () => {
   it("tells the person recovering what the stack was and how to get its catalog back", () => {
@@ -40,6 +40,17 @@ describe("recovery kit", () => {
     expect(text).not.toMatch(/PRIVATE KEY/);
     expect(text).toContain("-----BEGIN CERTIFICATE-----\nmaster\n-----END CERTIFICATE-----");
     expect(text).toContain("--master-key");
+  });
+
+  it("is left out on the legacy barcus preset, whose images have no kit script", () => {
+    const { out } = render({
+      bareosVersion: "22",
+      s3: { backend: "droplet" },
+      images: { preset: "barcus-22" },
+    });
+    expect(Object.keys(out.director).filter((p) => p.includes("/dr-kit/"))).toEqual([]);
+    const job = resource(out.director, "/etc/bareos/bareos-dir.d/job/BackupCatalog.conf");
+    expect(values(job, "RunAfterJob")).toEqual(["/etc/bareos/scripts/delete_catalog_backup MyCatalog"]);
   });
 
   it("keeps a table cell from breaking the README", () => {
