@@ -17,6 +17,8 @@ import { STANDINS, prepareContext } from "./standins";
 
 const DEBS = process.env.BAREOS_DEBS_DIR ?? path.resolve(ROOT, "..", "shared", "bareos-debs", "25.1.0");
 const CI = Boolean(process.env.CI);
+/** `--bench`: the same preparation, then the backup benchmark (tests/e2e/bench) instead of the e2e suite. */
+const BENCH = process.argv.includes("--bench");
 
 const has = (cmd: string) => {
   try {
@@ -155,7 +157,7 @@ async function main(): Promise<number> {
         config: JSON.stringify({
           rootDir: ROOT,
           roots: ["<rootDir>/tests/e2e"],
-          testMatch: ["**/*.e2e.ts"],
+          testMatch: [BENCH ? "**/*.bench.ts" : "**/*.e2e.ts"],
           testEnvironment: "node",
           testEnvironmentOptions: { globalsCleanup: "off" },
           transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
