@@ -10,6 +10,10 @@ import { CREDENTIAL_MODE } from "./serialize";
 export const S3CFG_PATH = "/etc/bareos/s3/s3cfg";
 /** The project's dplcompat wrapper (images/storage/rclone-wrapper.sh), in the SD's scripts directory. */
 export const RCLONE_WRAPPER = "rclone-wrapper.sh";
+/** The project's lean dplcompat wrapper (images/storage/curl-wrapper.sh): one curl request per call. */
+export const CURL_WRAPPER = "curl-wrapper.sh";
+/** curl config (credentials and signing scope) read by curl-wrapper.sh (`curl_config=` device option). */
+export const CURL_CONFIG_PATH = "/etc/bareos/s3/curl.conf";
 /** rclone configuration read by rclone-wrapper.sh (`rclone_config=` device option). */
 export const RCLONE_CONFIG_PATH = "/etc/bareos/s3/rclone.conf";
 /** The remote rclone-wrapper.sh addresses in that file. */
@@ -163,6 +167,25 @@ function isRcloneWrapper(program: string): boolean {
   return program === RCLONE_WRAPPER || program.endsWith(`/${RCLONE_WRAPPER}`);
 }
 
+export function isCurlWrapper(program: string): boolean {
+  return program === CURL_WRAPPER || program.endsWith(`/${CURL_WRAPPER}`);
+}
+
+// curl's config syntax: a double-quoted value takes \ escapes, so neither quote, backslash nor newline.
+function curlConfig(endpoint: S3Endpoint, secrets: BareosSecrets): string {
+  const bad = /[\r\n"\\]/;
+  const user = `${lineValue("access key", secrets.s3AccessKeyId, bad)}:${lineValue("secret key", secrets.s3SecretAccessKey, bad)}`;
+  return `user = "${user}"\naws-sigv4 = "aws:amz:${endpoint.region}:s3"\n`;
+}
+
+/** The bucket's URL as curl-wrapper.sh addresses it: path style ends in the bucket, virtual host names it. */
+export function bucketUrl(endpoint: S3Endpoint, bucketName: string): string {
+  const scheme = endpoint.useHttps ? "https" : "http";
+  return endpoint.pathStyle
+    ? `${scheme}://${endpoint.host}/${bucketName}`
+    : `${scheme}://${bucketName}.${endpoint.host}`;
+}
+
 // The profile parser takes no comments (and no escapes), so nothing but key = value lines.
 function dropletProfile(endpoint: S3Endpoint, secrets: BareosSecrets): string {
   const bad = /[\r\n"#\\]/;
@@ -207,6 +230,27 @@ export function renderS3Backend(settings: Settings, secrets: BareosSecrets, buck
       ]),
       files: {
         [RCLONE_CONFIG_PATH]: { content: rcloneConfig(settings, endpoint, secrets), mode: CREDENTIAL_MODE },
+      },
+    };
+  }
+  if (s3.backend === "dplcompat" && isCurlWrapper(s3.program)) {
+    const chunkSize = chunkBytes(settings);
+    return {
+      deviceType: "dplcompat",
+      deviceOptions: deviceOptions([
+        ["iothreads", s3.ioThreads],
+        ["ioslots", s3.ioSlots],
+        // 0 = retry forever; a limit can drop data while the job still reports OK.
+        ["retries", 0],
+        ["program", s3.program],
+        ["program_timeout", rcloneProgramTimeout(chunkSize)],
+        ["curl_config", CURL_CONFIG_PATH],
+        ["base_url", bucketUrl(endpoint, bucketName)],
+        ["chunksize", chunkSize],
+        ["storage_class", s3.storageClass],
+      ]),
+      files: {
+        [CURL_CONFIG_PATH]: { content: curlConfig(endpoint, secrets), mode: CREDENTIAL_MODE },
       },
     };
   }

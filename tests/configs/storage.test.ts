@@ -1,5 +1,6 @@
 import { DR_KIT_TARGET_FILE } from "../../configs/drKit";
 import {
+  CURL_CONFIG_PATH,
   RCLONE_CONFIG_PATH,
   S3CFG_PATH,
   rcloneProgramTimeout,
@@ -283,6 +284,66 @@ describe("dplcompat backend with the project's rclone-wrapper.sh (the default)",
       expect(() => renderS3Backend(settings, secrets, BUCKET)).toThrow(/secret key .* rclone config file/);
     }
     expect(() => renderS3Backend(settings, fakeSecrets(settings), "a,b")).toThrow(/bucket/);
+  });
+});
+
+describe("dplcompat backend with the project's curl-wrapper.sh", () => {
+  const options = (out: ReturnType<typeof render>["out"]) =>
+    deviceOptions(value(resource(out.storage, `${SD}/device/S3Storage.conf`), "Device Options") ?? "");
+
+  it("passes the options curl-wrapper.sh declares, the bucket as a URL", () => {
+    const { out } = render({
+      s3: {
+        program: "curl-wrapper.sh",
+        chunkSize: "100 M",
+        ioThreads: 0,
+        ioSlots: 1,
+        region: "eu-central-1",
+      },
+    });
+    expect(options(out)).toEqual({
+      iothreads: "0",
+      ioslots: "1",
+      retries: "0",
+      program: "curl-wrapper.sh",
+      program_timeout: "230",
+      curl_config: CURL_CONFIG_PATH,
+      base_url: `https://${BUCKET}.s3.eu-central-1.amazonaws.com`,
+      chunksize: String(100 * 1024 * 1024),
+      storage_class: "STANDARD",
+    });
+  });
+
+  it("addresses a path-style store by its endpoint and the bucket's path", () => {
+    const { out } = render({
+      s3: {
+        program: "/opt/curl-wrapper.sh",
+        provider: "existing",
+        bucketName: BUCKET,
+        endpoint: "http://s3.example.net:9000",
+        pathStyle: true,
+      },
+      s3AccessKeyId: "AKIAEXAMPLE",
+      s3SecretAccessKey: "example-secret",
+    });
+    expect(options(out).base_url).toBe(`http://s3.example.net:9000/${BUCKET}`);
+  });
+
+  it("writes the credentials and signing scope as a curl config readable by its owner only", () => {
+    const { out, settings } = render({ s3: { program: "curl-wrapper.sh", region: "eu-west-3" } });
+    const secrets = fakeSecrets(settings);
+    expect(out.storage[CURL_CONFIG_PATH].mode).toBe(0o600);
+    expect(file(out.storage, CURL_CONFIG_PATH)).toBe(
+      `user = "${secrets.s3AccessKeyId}:${secrets.s3SecretAccessKey}"\naws-sigv4 = "aws:amz:eu-west-3:s3"\n`,
+    );
+  });
+
+  it("refuses credentials curl's config syntax would change", () => {
+    const settings = settingsFrom({ s3: { program: "curl-wrapper.sh" } });
+    for (const bad of ['a"b', "a\\b", "a\nb"]) {
+      const secrets = { ...fakeSecrets(settings), s3SecretAccessKey: bad };
+      expect(() => renderS3Backend(settings, secrets, BUCKET)).toThrow(/secret key .* credential file/);
+    }
   });
 });
 

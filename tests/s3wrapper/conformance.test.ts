@@ -7,10 +7,11 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { RCLONE_WRAPPER, renderS3Backend } from "../../configs/s3backend";
+import { CURL_WRAPPER, RCLONE_WRAPPER, renderS3Backend } from "../../configs/s3backend";
 import { fakeSecrets, settingsFrom } from "../configs/fixtures";
 import { S3RVER_KEY, S3Server, startS3Server } from "./s3server";
 import {
+  CURL_WRAPPER_PATH,
   RCLONE_WRAPPER_PATH,
   S3CMD_WRAPPER_ENV,
   WrapperRun,
@@ -47,6 +48,8 @@ interface Subject {
   /** The s3.program setting that renders this wrapper's Device Options. */
   readonly setting: string;
   readonly isProjectWrapper: boolean;
+  /** An option `options` must declare: the one naming the bucket. */
+  readonly bucketOption: string;
 }
 
 const subjects: Subject[] = [
@@ -55,14 +58,27 @@ const subjects: Subject[] = [
     program: RCLONE_WRAPPER_PATH,
     setting: RCLONE_WRAPPER,
     isProjectWrapper: true,
+    bucketOption: "bucket",
   },
 ];
+if (hasCommand("curl") && hasCommand("openssl")) {
+  subjects.push({
+    title: "curl-wrapper.sh",
+    program: CURL_WRAPPER_PATH,
+    setting: CURL_WRAPPER,
+    isProjectWrapper: true,
+    bucketOption: "base_url",
+  });
+} else if (process.env.CI) {
+  throw new Error("curl and openssl are needed for the curl-wrapper.sh conformance suite");
+}
 if (HAVE_S3CMD_WRAPPER) {
   subjects.push({
     title: "Bareos s3cmd-wrapper.sh",
     program: s3cmdWrapper as string,
     setting: "s3cmd-wrapper.sh",
     isProjectWrapper: false,
+    bucketOption: "bucket",
   });
 }
 
@@ -155,7 +171,7 @@ function listed(run: WrapperRun): string[] {
     const run = await runWrapper(subject.program, ["options"], {});
     expect(run.code).toBe(0);
     expect(text(run)).toMatch(/^([a-z_][a-z0-9_]*\n)+$/);
-    expect(text(run)).toContain("bucket\n");
+    expect(text(run)).toContain(`${subject.bucketOption}\n`);
   });
 
   it("passes testconnection", async () => {

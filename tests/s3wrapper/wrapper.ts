@@ -4,6 +4,8 @@ import * as path from "path";
 
 /** The project's wrapper as the storage image installs it. */
 export const RCLONE_WRAPPER_PATH = path.resolve(__dirname, "../../images/storage/rclone-wrapper.sh");
+/** The project's lean wrapper, likewise. */
+export const CURL_WRAPPER_PATH = path.resolve(__dirname, "../../images/storage/curl-wrapper.sh");
 
 /**
  * Bareos' s3cmd-wrapper.sh (core/scripts/s3cmd-wrapper.sh of bareos/bareos, AGPL-3.0, not part of this
