@@ -74,6 +74,8 @@ export interface GatedDaemonSpec {
   /** The gate's command when the image's entrypoint has no CONFIG_TEST_ONLY mode. */
   readonly gateCommand?: string[];
   readonly memoryMb?: number;
+  /** Docker's init as PID 1, reaping orphans the daemon never waits for (the curl wrapper leaves one per call). */
+  readonly init?: boolean;
   /** Must be up before the gate runs (the catalog for `bareos-dir -t`). */
   readonly gateDependsOn?: pulumi.Resource[];
   /** Must be up before the daemon starts. */
@@ -113,6 +115,7 @@ export function gatedDaemon(parent: pulumi.Resource, name: string, spec: GatedDa
       volumes: spec.volumes,
       ports: spec.ports,
       memory: spec.memoryMb,
+      init: spec.init,
       networksAdvanced: [{ name: spec.networkName, aliases: spec.aliases }],
       healthcheck: spec.healthcheck,
       wait: true,

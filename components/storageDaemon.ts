@@ -54,6 +54,7 @@ export class StorageDaemon extends pulumi.ComponentResource {
       healthcheck: listenerHealthcheck(family, STORAGE_PORT, "bareos-sd"),
       gateCommand: gateCommand(family, "storage"),
       memoryMb: memoryMb(settings.storage.memoryLimit),
+      init: true,
       // Published only for file daemons outside the Docker network (unmanaged clients).
       ports: settings.storage.publish
         ? [{ internal: STORAGE_PORT, external: settings.storage.port, ip: settings.storage.bindAddress }]

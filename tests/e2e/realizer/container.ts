@@ -28,6 +28,7 @@ const spec: InputSpec = {
   volumes: { volumeName: true, hostPath: true, containerPath: true, readOnly: true },
   ports: { internal: true, external: true, ip: true, protocol: true },
   memory: true,
+  init: true,
   healthcheck: {
     tests: true,
     interval: true,
@@ -142,7 +143,7 @@ function createOptions(name: string, inputs: Inputs): Docker.ContainerCreateOpti
       ...(Object.keys(bindings).length > 0 ? { PortBindings: bindings } : {}),
       ...(binds.length > 0 ? { Binds: binds } : {}),
       ...(num(inputs.memory) ? { Memory: Number(inputs.memory) * 1024 * 1024 } : {}),
-      Init: false,
+      Init: bool(inputs.init, false),
       AutoRemove: false,
       ReadonlyRootfs: false,
       Privileged: false,
