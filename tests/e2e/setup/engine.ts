@@ -17,9 +17,40 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-/** Our bridge (at most 15 characters) and the subnets it may take, the first that no route uses. */
-const BRIDGE = "bareos-e2e0";
-const SUBNETS = ["172.30.231", "172.29.231", "10.231.77", "192.168.231"];
+/**
+ * Our bridge is `bareos-e2e` + the owning process's PID in base 36 (at most 15 characters in all), so a
+ * run killed before its cleanup (SIGKILL, a machine stop) leaves a bridge the next run can tell is stale,
+ * and two runs on one machine never collide. The subnet is the first candidate that no route uses.
+ */
+const BRIDGE_PREFIX = "bareos-e2e";
+const SUBNETS = ["172.30.231", "172.29.231", "10.231.77", "10.231.78", "10.231.79", "192.168.231"];
+
+export function bridgeName(pid: number): string {
+  const name = `${BRIDGE_PREFIX}${pid.toString(36)}`;
+  if (name.length > 15) throw new Error(`bridge name ${name} is longer than Linux's 15 characters`);
+  return name;
+}
+
+/** Bridges of ours whose owner is gone; "bareos-e2e0" is the fixed name of earlier versions. */
+export function staleBridges(links: readonly string[], isAlive: (pid: number) => boolean): string[] {
+  return links.filter((l) => {
+    const m = /^bareos-e2e([0-9a-z]{1,5})$/.exec(l);
+    if (!m) return false;
+    const pid = parseInt(m[1], 36);
+    return pid <= 1 || !isAlive(pid);
+  });
+}
+
+function removeStaleBridges(ip: (cmd: string[]) => Buffer): void {
+  const links = execFileSync("ip", ["-o", "link", "show", "type", "bridge"], { encoding: "utf8" })
+    .split("\n")
+    .map((l) => l.split(": ")[1]?.split("@")[0])
+    .filter((l): l is string => Boolean(l));
+  for (const stale of staleBridges(links, alive)) {
+    console.log(`e2e: removing ${stale}, left by a run that is gone`);
+    ip(["link", "del", stale]);
+  }
+}
 
 function freeSubnet(): string {
   const routes = execFileSync("ip", ["-4", "route", "show"], { encoding: "utf8" });
@@ -76,8 +107,10 @@ export async function existingEngine(host: string): Promise<Engine> {
 /** A dockerd of our own under `dir`. */
 export async function startEngine(dir: string): Promise<Engine> {
   fs.mkdirSync(dir, { recursive: true });
-  const subnet = freeSubnet();
   const ip = (cmd: string[]) => execFileSync("ip", cmd, { stdio: "pipe" });
+  removeStaleBridges(ip);
+  const subnet = freeSubnet();
+  const BRIDGE = bridgeName(process.pid);
   ip(["link", "add", "name", BRIDGE, "type", "bridge"]);
   ip(["addr", "add", `${subnet}.1/24`, "dev", BRIDGE]);
   ip(["link", "set", BRIDGE, "up"]);
