@@ -21,15 +21,34 @@
 #                  droplet and the other wrappers, so volumes stay readable by either
 #   storage_class  optional storage class of uploaded parts
 #   spool_dir      where an upload is held until its length and MD5 are known (default /var/tmp)
+#   write_behind   uploads that may still be running after their call returned (0, the default: none;
+#                  at most 8); see "Write-behind" below
 #   trace_log      optional file that gets one line per call: start end verb rc bytes part volume
+#                  (and, with write_behind, one "put" line per PUT made after its call returned)
 #
 # Payloads are sent as UNSIGNED-PAYLOAD: the signed Content-MD5 header makes S3 refuse a part that is
 # not byte for byte what was read, without hashing every byte a second time for the signature.
+#
+# Write-behind: with iothreads=0 the storage daemon waits for each upload before it reads the next chunk,
+# and with iothreads>0 it polls for the last ones every 10 s (WaitUntilChunksWritten). With
+# write_behind=N an upload call returns once the whole part is spooled; a background process sends it,
+# at most N at once, so the next chunk is received while this one is sent. What the SD is told stays true:
+#   - the SD counts a job as written only when `list` sums its volume's parts in S3 to what it wrote
+#     (ChunkedDevice::is_written, at every volume label and job end); `list` first waits for the
+#     volume's running uploads, so it answers what S3 holds once they are done;
+#   - `stat`, `download` and `remove` of a part wait for its running uploads; uploads of one part are
+#     sent in the order they were made (the label chunk is rewritten with data);
+#   - a PUT that fails is retried (every 30 s at most) until it lands, as the SD's own io-threads do;
+#     while it fails, further uploads to its volume fail at once with its error, so the job stops and
+#     says why, and `list` answers without it (the SD keeps asking; the job ends when the part lands);
+#   - a part is spooled whole before the call returns, and not sent when the SD died during it.
+# Pending parts live in <spool_dir>/curl-wrapper.sh.pending (at most N parts); removing a part's file
+# there abandons its retries.
 set -uo pipefail
 export LC_ALL=C
 
 if [[ "${1-}" == options ]]; then
-  printf '%s\n' curl_config base_url prefix storage_class spool_dir trace_log
+  printf '%s\n' curl_config base_url prefix storage_class spool_dir write_behind trace_log
   exit 0
 fi
 
@@ -81,12 +100,14 @@ case "${verb}" in
 esac
 
 : "${curl_config:=}" "${base_url:=}" "${prefix:=}" "${storage_class:=}" "${spool_dir:=/var/tmp}"
+: "${write_behind:=0}"
 [[ -n "${curl_config}" ]] || fail "option curl_config (the curl config file) is not set"
 [[ -r "${curl_config}" ]] || fail "curl config file '${curl_config}' is not readable"
 [[ "${base_url}" =~ ^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)?$ ]] ||
   fail "option base_url '${base_url}' is not a bucket URL (http[s]://host[:port][/bucket])"
 [[ -z "${storage_class}" || "${storage_class}" =~ ^[A-Z_]+$ ]] ||
   fail "option storage_class '${storage_class}' is not a storage class"
+[[ "${write_behind}" =~ ^[0-8]$ ]] || fail "option write_behind '${write_behind}' is not a number from 0 to 8"
 command -v curl >/dev/null || fail "curl is not installed"
 
 valid_path() {
@@ -197,27 +218,148 @@ head_part() {
   esac
 }
 
+# The trace line of a PUT made after its call returned.
+trace_put() {
+  [[ -z "${trace_log-}" ]] ||
+    printf '%s %s put %s %s %s %s\n' "$1" "${EPOCHREALTIME}" "$2" "${bytes}" "${part}" "${volume}" \
+      >>"${trace_log}" 2>/dev/null
+}
+
+# One PUT of a spooled part with its Content-MD5; 1 with the reason in $error.
+put_spool() {
+  local spool="$1" md5 rc=0 headers=()
+  if ! md5="$(openssl dgst -md5 -binary "${spool}" | base64)"; then
+    error="cannot hash '${volume}/${part}'"
+    return 1
+  fi
+  headers=(-H "Content-MD5: ${md5}")
+  [[ -z "${storage_class}" ]] || headers+=(-H "x-amz-storage-class: ${storage_class}")
+  # Killed by the SD's timeout, curl leaves a cut-off PUT, which S3 drops: no object. --retry sends
+  # the whole file again after a timeout or a 5xx or 429 answer.
+  request "" "${headers[@]}" --retry 3 -T "${spool}" "${object_url}" || rc=$?
+  if ((rc != 0)); then
+    error="cannot upload '${volume}/${part}' (curl exit ${rc}): $(said)"
+    return 1
+  fi
+  if [[ "${http_code}" != 200 ]]; then
+    error="cannot upload '${volume}/${part}' (HTTP ${http_code}): $(said)"
+    return 1
+  fi
+}
+
+# An end of input because the storage daemon died is no end of the part: never send a truncated part
+# over a whole one. Its death makes us an orphan, just after our input ends.
+spool_input() {
+  local file="$1" ppid_before ppid_now
+  read -r _ _ _ ppid_before _ </proc/$$/stat
+  cat >"${file}" || fail "cannot spool '${volume}/${part}' in '${spool_dir}'"
+  sleep 0.01
+  read -r _ _ _ ppid_now _ </proc/$$/stat
+  [[ "${ppid_now}" == "${ppid_before}" ]] ||
+    fail "the storage daemon went away during '${volume}/${part}': not uploaded"
+}
+
 upload() {
-  local spool md5 rc=0 ppid_before ppid_now headers=()
+  local spool error=""
   # Spools left by a killed upload.
-  find "${spool_dir}" -maxdepth 1 -name "${me}.*" -mmin +120 -delete 2>/dev/null
+  find "${spool_dir}" -maxdepth 1 -name "${me}.*" -type f -mmin +120 -delete 2>/dev/null
   spool="$(mktemp "${spool_dir}/${me}.XXXXXXXX")" || fail "cannot create a spool file in '${spool_dir}'"
   # shellcheck disable=SC2064 # the name is fixed now
   trap "rm -f '${spool}'" EXIT
-  read -r _ _ _ ppid_before _ </proc/$$/stat
-  cat >"${spool}" || fail "cannot spool '${volume}/${part}' in '${spool_dir}'"
-  # An end of input because the storage daemon died is no end of the part: never send a truncated part
-  # over a whole one. Its death makes us an orphan, just after our input ends.
-  sleep 0.01
-  read -r _ _ _ ppid_now _ </proc/$$/stat
-  [[ "${ppid_now}" == "${ppid_before}" ]] || fail "the storage daemon went away during '${volume}/${part}': not uploaded"
-  md5="$(openssl dgst -md5 -binary "${spool}" | base64)" || fail "cannot hash '${volume}/${part}'"
-  headers=(-H "Content-MD5: ${md5}")
-  [[ -z "${storage_class}" ]] || headers+=(-H "x-amz-storage-class: ${storage_class}")
-  # Killed by the SD's timeout, curl leaves a cut-off PUT, which S3 drops: no object.
-  request "" "${headers[@]}" -T "${spool}" "${object_url}" || rc=$?
-  ((rc == 0)) || fail "cannot upload '${volume}/${part}' (curl exit ${rc}): $(said)"
-  [[ "${http_code}" == 200 ]] || fail "cannot upload '${volume}/${part}' (HTTP ${http_code}): $(said)"
+  spool_input "${spool}"
+  put_spool "${spool}" || fail "${error}"
+}
+
+# Write-behind (see the top). A pending upload is the file <volume>@<part>.<sequence> in $pending_dir,
+# locked by the process that sends it until it is gone; <that name>.failing holds its last error.
+pending_dir="${spool_dir}/${me}.pending"
+volume_id="$(encode "${volume}")@"
+object_id="${volume_id}${part}."
+
+# Waits until no upload whose name starts with $1 is running; failing ones are not waited for.
+wait_pending() {
+  local r fd
+  for r in "${pending_dir}/$1"*; do
+    [[ -e "${r}" && "${r}" != *.failing ]] || continue
+    { exec {fd}<"${r}"; } 2>/dev/null || continue
+    until flock -s -w 1 "${fd}"; do
+      [[ ! -e "${r}.failing" ]] || break
+    done
+    exec {fd}<&-
+  done
+  return 0
+}
+
+# A pending upload whose sender is gone (its container was killed) is pending no more.
+remove_stale() {
+  local r fd
+  for r in "${pending_dir}"/*@*; do
+    [[ -e "${r}" && "${r}" != *.failing ]] || continue
+    { exec {fd}<"${r}"; } 2>/dev/null || continue
+    if flock -n -x "${fd}"; then rm -f "${r}" "${r}.failing"; fi
+    exec {fd}<&-
+  done
+}
+
+# Sends a handed-off part, after the earlier uploads of the same part, until it lands or its file is
+# removed. Runs detached from the storage daemon; the slot and the record stay locked until it ends.
+send_behind() {
+  local record="$1" r fd tries=0 started error=""
+  for r in "${pending_dir}/${object_id}"*; do
+    [[ "${r}" != *.failing && "${r}" < "${record}" ]] || continue
+    { exec {fd}<"${r}"; } 2>/dev/null || continue
+    flock -s "${fd}"
+    exec {fd}<&-
+  done
+  for (( ; ; )); do
+    started="${EPOCHREALTIME}"
+    if put_spool "${record}"; then
+      trace_put "${started}" 0
+      rm -f "${record}" "${record}.failing"
+      return 0
+    fi
+    trace_put "${started}" 1
+    printf '%s\n' "${error}" >"${record}.failing.tmp" && mv -f "${record}.failing.tmp" "${record}.failing"
+    sleep $((tries < 5 ? 1 << tries : 30))
+    tries=$((tries + 1))
+    [[ -e "${record}" ]] || return 0
+  done
+}
+
+upload_behind() {
+  local seq tmp record recfd slotfd i f
+  [[ -d "${pending_dir}" ]] || mkdir -m 700 "${pending_dir}" 2>/dev/null || [[ -d "${pending_dir}" ]] ||
+    fail "cannot create '${pending_dir}'"
+  remove_stale
+  for f in "${pending_dir}/${volume_id}"*.failing; do
+    [[ -e "${f}" ]] || continue
+    fail "an earlier upload to volume '${volume}' is failing, so part '${part}' is refused: $(head -c 300 "${f}")"
+  done
+  # One of write_behind slots: while all are sending, the SD waits here.
+  for (( ; ; )); do
+    for ((i = 0; i < write_behind; i++)); do
+      exec {slotfd}>>"${pending_dir}/slot.${i}" || fail "cannot open '${pending_dir}/slot.${i}'"
+      flock -n -x "${slotfd}" && break 2
+      exec {slotfd}>&-
+    done
+    sleep 0.02
+  done
+  seq="${EPOCHREALTIME/./}-$$"
+  tmp="${pending_dir}/.${object_id}${seq}"
+  record="${pending_dir}/${object_id}${seq}"
+  # Locked before it can be seen: no waiter takes a part still being spooled for a finished one.
+  exec {recfd}>"${tmp}" || fail "cannot create a spool file in '${pending_dir}'"
+  flock -x "${recfd}"
+  mv -f "${tmp}" "${record}" || fail "cannot create a spool file in '${pending_dir}'"
+  # shellcheck disable=SC2064 # the name is fixed now
+  trap "rm -f '${record}'" EXIT
+  spool_input "${record}"
+  trap - EXIT
+  (
+    exec {holder}>&-
+    send_behind "${record}"
+  ) </dev/null >/dev/null 2>&1 &
+  disown
 }
 
 case "${verb}" in
@@ -228,22 +370,26 @@ case "${verb}" in
     fi
     ;;
   list)
+    wait_pending "${volume_id}"
     list_parts
     ;;
   stat)
+    wait_pending "${object_id}"
     head_part || fail "no part '${part}' in volume '${volume}'"
     printf '%s\n' "${content_length}"
     ;;
   upload)
-    upload
+    if ((write_behind > 0)); then upload_behind; else upload; fi
     ;;
   download)
+    wait_pending "${object_id}"
     request - "${object_url}" || {
       [[ "${http_code}" != 404 ]] || fail "no part '${part}' in volume '${volume}'"
       fail "cannot download '${volume}/${part}' (HTTP ${http_code}): $(said)"
     }
     ;;
   remove)
+    wait_pending "${object_id}"
     head_part || fail "no part '${part}' in volume '${volume}'"
     if ! request "" -X DELETE "${object_url}" || [[ "${http_code}" != 204 && "${http_code}" != 200 ]]; then
       fail "cannot remove '${volume}/${part}' (HTTP ${http_code}): $(said)"
