@@ -248,6 +248,7 @@ export function renderS3Backend(settings: Settings, secrets: BareosSecrets, buck
         ["base_url", bucketUrl(endpoint, bucketName)],
         ["chunksize", chunkSize],
         ["storage_class", s3.storageClass],
+        ...(s3.writeBehind > 0 ? [["write_behind", s3.writeBehind] as const] : []),
       ]),
       files: {
         [CURL_CONFIG_PATH]: { content: curlConfig(endpoint, secrets), mode: CREDENTIAL_MODE },

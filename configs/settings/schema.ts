@@ -134,6 +134,11 @@ const s3Schema = z.strictObject({
   ioThreads: z.number().int().min(0).max(64).optional(),
   ioSlots: z.number().int().min(1).max(64).optional(),
   /**
+   * curl-wrapper.sh only: uploads it may still send after their call returned (images/README.md,
+   * "curl-wrapper.sh"); 0 sends each before returning.
+   */
+  writeBehind: z.number().int().min(0).max(8).default(0),
+  /**
    * dplcompat wrapper program (name in the scripts dir or absolute path): the project's rclone-wrapper.sh
    * (images/storage), or Bareos' s3cmd-wrapper.sh.
    */

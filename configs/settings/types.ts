@@ -94,6 +94,7 @@ export interface S3Settings {
   readonly chunkSize: number;
   readonly ioThreads: number;
   readonly ioSlots: number;
+  readonly writeBehind: number;
   readonly program: string;
 }
 

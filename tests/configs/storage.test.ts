@@ -314,6 +314,13 @@ describe("dplcompat backend with the project's curl-wrapper.sh", () => {
     });
   });
 
+  it("passes write_behind only when it is set", () => {
+    const on = render({ s3: { program: "curl-wrapper.sh", ioThreads: 0, ioSlots: 1, writeBehind: 2 } });
+    expect(options(on.out).write_behind).toBe("2");
+    const off = render({ s3: { program: "curl-wrapper.sh" } });
+    expect(options(off.out)).not.toHaveProperty("write_behind");
+  });
+
   it("addresses a path-style store by its endpoint and the bucket's path", () => {
     const { out } = render({
       s3: {

@@ -54,6 +54,16 @@ export const dplcompatNeedsBareos24: Rule = ({ raw }, report) => {
     report(["s3", "backend"], `"dplcompat" needs Bareos 24 or later (bareosVersion is "22"); use "droplet"`);
 };
 
+/** write_behind is an option of the project's curl-wrapper.sh alone; any other wrapper refuses it. */
+export const writeBehindNeedsCurlWrapper: Rule = ({ raw }, report) => {
+  if (raw.s3.writeBehind === 0) return;
+  if (backendOf(raw) !== "dplcompat" || !/(^|\/)curl-wrapper\.sh$/.test(raw.s3.program))
+    report(
+      ["s3", "writeBehind"],
+      `${raw.s3.writeBehind} needs s3.program "curl-wrapper.sh" on the dplcompat backend (the program is ${show(raw.s3.program)}); use 0 or that wrapper`,
+    );
+};
+
 export const chunkSizeInRange: Rule = ({ raw }, report) => {
   const { chunkSize } = deviceOf(raw);
   if (chunkSize < MiB || chunkSize > 5 * GiB)
@@ -231,6 +241,7 @@ export const protectForbidsForceDestroy: Rule = ({ raw }, report) => {
 export const s3Rules: readonly Rule[] = [
   dplcompatNeedsBareos24,
   chunkSizeInRange,
+  writeBehindNeedsCurlWrapper,
   storageClassReadable,
   transitionsReadable,
   transitionsFollowS3Order,

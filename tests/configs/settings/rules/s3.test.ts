@@ -16,6 +16,20 @@ describe("endpoint", () => {
   });
 });
 
+describe("writeBehind", () => {
+  it("belongs to curl-wrapper.sh on dplcompat, from 0 to 8", () => {
+    expectAccepted({ s3: { program: "curl-wrapper.sh", writeBehind: 2 } });
+    expectAccepted({ s3: { program: "/opt/bin/curl-wrapper.sh", writeBehind: 8 } });
+    expectRefused({ s3: { writeBehind: 2 } }, "s3.writeBehind", /needs s3.program "curl-wrapper.sh"/);
+    expectRefused(
+      { bareosVersion: "22", s3: { backend: "droplet", writeBehind: 1 } },
+      "s3.writeBehind",
+      /needs s3.program "curl-wrapper.sh" on the dplcompat backend/,
+    );
+    expectRefused({ s3: { program: "curl-wrapper.sh", writeBehind: 9 } }, "s3.writeBehind", /8/);
+  });
+});
+
 describe("region", () => {
   it("knows AWS's regions, not other stores'", () => {
     expectRefused(
