@@ -82,6 +82,19 @@ const VARIANTS: Variant[] = [
     s3: { backend: "dplcompat", program: "curl-wrapper.sh", chunkSize: 100 * MiB, ioThreads: 1, ioSlots: 2 },
     trace: true,
   },
+  {
+    id: "curl-0-wb2",
+    title: "dplcompat + curl-wrapper.sh, 100 MiB, iothreads 0, writeBehind 2",
+    s3: {
+      backend: "dplcompat",
+      program: "curl-wrapper.sh",
+      chunkSize: 100 * MiB,
+      ioThreads: 0,
+      ioSlots: 1,
+      writeBehind: 2,
+    },
+    trace: true,
+  },
   { id: "default", title: "the default settings (s3 device options unset)", s3: {} },
   { id: "file", title: "File device on local disk (the daemons' own ceiling)", fileDevice: true },
 ];
@@ -406,7 +419,7 @@ describeBench("bench:backup", () => {
       return `wrapper calls of the last Full with ${id}: ${verbs}; span ${s.span.toFixed(1)} s, no wrapper running ${s.idle.toFixed(1)} s (longest ${s.longestIdle.toFixed(1)} s), at most ${s.maxParallel} at once`;
     });
     return [
-      `\nbench:backup, ${RUNS} run(s) per device, medians; ${(med("droplet", (s) => s.bytes) / 1024 ** 3).toFixed(2)} GiB per Full`,
+      `\nbench:backup, ${RUNS} run(s) per device, medians; ${(med(variants[0].id, (s) => s.bytes) / 1024 ** 3).toFixed(2)} GiB per Full`,
       table,
       `one signed PUT of 1 GiB from the storage daemon's container to the same server: ${put.toFixed(1)} s`,
       ...traceText,
