@@ -78,14 +78,17 @@ export async function startFixtures(
 ) {
   const volume = `${stack}-fixture-s3-data`;
   await docker.createVolume({ Name: volume, Labels: { "bareos-s3-backup.e2e": "fixture" } });
+  // The bucket's virtual-host name too: droplet addresses buckets no other way.
+  const s3Aliases = [S3_ALIAS, `${bucket}.${S3_ALIAS}`];
   const s3 = await start(
     docker,
     `${stack}-fixture-s3`,
     S3_IMAGE,
     network,
-    [S3_ALIAS],
+    s3Aliases,
     [
       `S3_PORT=${S3_PORT}`,
+      `S3_VHOST_DOMAIN=${S3_ALIAS}`,
       `S3_BUCKETS=${bucket}`,
       `S3_ACCESS_KEY_ID=${keys.accessKeyId}`,
       `S3_SECRET_ACCESS_KEY=${keys.secretAccessKey}`,
@@ -101,7 +104,7 @@ export async function startFixtures(
     [],
   );
   const attached: [Fixture, string[]][] = [
-    [s3, [S3_ALIAS]],
+    [s3, s3Aliases],
     [mail, [MAIL_SINK_ALIAS, MAIL_DOMAIN]],
   ];
   return {

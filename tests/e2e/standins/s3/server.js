@@ -1,12 +1,15 @@
 "use strict";
-// S3 fixture of the e2e tests (tests/e2e/standins/s3): s3rver 3.7.1, path-style, plain HTTP, for a
+// S3 fixture of the e2e tests (tests/e2e/standins/s3): s3rver 3.7.1, path-style (virtual hosts with S3_VHOST_DOMAIN), plain HTTP, for a
 // stack with `s3.provider: existing`. It exists because no S3 image can be pulled on the test machines.
 //
-//   S3_PORT (4568)          port on 0.0.0.0
+//   S3_PORT (4568)          port
+//   S3_HOST (0.0.0.0)       address to listen on
 //   S3_DATA_DIR (/data)     where objects live (a volume)
 //   S3_BUCKETS              comma separated; created at start when missing
 //   S3_ACCESS_KEY_ID        the only access key accepted (required)
 //   S3_SECRET_ACCESS_KEY    its secret (required)
+//   S3_VHOST_DOMAIN         also serve virtual-host buckets: Host <bucket>.<this domain> (droplet
+//                           addresses buckets only so); unset: path-style only
 //
 // s3rver does not verify SigV4 signatures (it accepts any secret of a known key id), its SigV2 check
 // rejects valid signatures that carry a Date header, and it serves unsigned requests. So every request
@@ -29,11 +32,13 @@ const S3rver = require("s3rver");
 const AWSAccount = require("s3rver/lib/models/account");
 
 const port = Number(process.env.S3_PORT || 4568);
+const host = process.env.S3_HOST || "0.0.0.0";
 const directory = process.env.S3_DATA_DIR || "/data";
 const buckets = (process.env.S3_BUCKETS || "")
   .split(",")
   .map((name) => name.trim())
   .filter(Boolean);
+const vhostDomain = (process.env.S3_VHOST_DOMAIN || "").toLowerCase();
 const accessKeyId = process.env.S3_ACCESS_KEY_ID || "";
 const secretAccessKey = process.env.S3_SECRET_ACCESS_KEY || "";
 if (!accessKeyId || !secretAccessKey) {
@@ -235,6 +240,22 @@ function makePutsAtomic(store) {
   };
 }
 
+/**
+ * Rewrites a virtual-host request (Host <bucket>.<S3_VHOST_DOMAIN>) to path style for s3rver, after
+ * its signature was checked against the URL as sent. s3rver's own vhost matching wants an
+ * `s3.<endpoint>` host name, which a container alias cannot be made to look like for droplet.
+ */
+function toPathStyle(req) {
+  if (!vhostDomain) return;
+  const hostname = String(req.headers.host || "")
+    .replace(/:\d+$/, "")
+    .toLowerCase();
+  if (!hostname.endsWith(`.${vhostDomain}`)) return;
+  const bucket = hostname.slice(0, -vhostDomain.length - 1);
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) return;
+  req.url = `/${bucket}${req.url.startsWith("/") ? "" : "/"}${req.url}`;
+}
+
 function xmlEscape(text) {
   return String(text).replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -278,14 +299,16 @@ async function main() {
       req.resume();
       return;
     }
+    toPathStyle(req);
     handle(req, res);
   });
   // Node 18 aborts requests that take over 5 minutes to arrive; volume uploads may.
   server.requestTimeout = 0;
   server.keepAliveTimeout = 65000;
-  await new Promise((resolve, reject) => server.once("error", reject).listen(port, "0.0.0.0", resolve));
+  await new Promise((resolve, reject) => server.once("error", reject).listen(port, host, resolve));
   console.log(
-    `s3: s3rver listening on 0.0.0.0:${port}, data in ${directory}, buckets: ${buckets.join(", ") || "(none)"}`,
+    `s3: s3rver listening on ${host}:${port}, data in ${directory}, buckets: ${buckets.join(", ") || "(none)"}` +
+      (vhostDomain ? `, virtual hosts *.${vhostDomain}` : ""),
   );
   const stop = () => {
     server.close(() => process.exit(0));
