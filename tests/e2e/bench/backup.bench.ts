@@ -41,6 +41,7 @@ const DEVICE_DIR = "/etc/bareos/bareos-sd.d/device";
 const TRACE = "/var/lib/bareos/wrapper-trace.log";
 const RESTORE_TO = "/tmp/bench-restore";
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const JOB_TIMEOUT_S = Number(process.env.BENCH_JOB_TIMEOUT ?? 900);
 const MB = 1e6;
 
 /** One device under test: settings of `s3` (rendered by the program's own renderer) or a local File device. */
@@ -253,7 +254,18 @@ describeBench("bench:backup", () => {
     const out = await bconsole.run(command);
     const jobid = /JobId=(\d+)/.exec(out)?.[1];
     if (!jobid) throw new Error(`no JobId from ${command}:\n${out}`);
-    await bconsole.run(`wait jobid=${jobid}`);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">(
+      (r) => (timer = setTimeout(() => r("timeout"), JOB_TIMEOUT_S * 1000)),
+    );
+    const ended = await Promise.race([bconsole.run(`wait jobid=${jobid}`), timedOut]);
+    clearTimeout(timer);
+    if (ended === "timeout") {
+      // A hung device must not hang the bench: say where the daemon stood, then end the job.
+      const status = await bconsole.run("status storage").catch((e: unknown) => String(e));
+      await bconsole.run(`cancel jobid=${jobid} yes`).catch(() => undefined);
+      throw new Error(`job ${jobid} (${command}) still running after ${JOB_TIMEOUT_S} s:\n${status}`);
+    }
     const seconds = (performance.now() - start) / 1000;
     const job = await bconsole.job(jobid);
     if (job.jobstatus !== "T")
