@@ -7,20 +7,19 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CURL_WRAPPER, RCLONE_WRAPPER, renderS3Backend } from "../../configs/s3backend";
-import { fakeSecrets, settingsFrom } from "../configs/fixtures";
+import { CURL_WRAPPER, RCLONE_WRAPPER } from "../../configs/s3backend";
 import { S3RVER_KEY, S3Server, startS3Server } from "./s3server";
 import {
   CURL_WRAPPER_PATH,
   RCLONE_WRAPPER_PATH,
   S3CMD_WRAPPER_ENV,
   WrapperRun,
+  deviceEnvironment,
   hasCommand,
   headObject,
   listKeys,
   runWrapper,
   startWrapper,
-  wrapperEnvironment,
 } from "./wrapper";
 
 jest.setTimeout(120_000);
@@ -113,41 +112,23 @@ function hostileEnvironment(): Record<string, string> {
   };
 }
 
-let configCount = 0;
-
-/**
- * Renders the device like the stack does (provider "existing" pointing at s3rver) and returns the
- * environment dplcompat would give the wrapper, with the credential file written to a temporary path.
- */
-async function deviceEnvironment(
+/** The device as the stack renders it for `subject`, in the SD's own (hostile) environment. */
+async function subjectEnvironment(
   subject: Subject,
   s3: Record<string, unknown> = {},
   accessKey = S3RVER_KEY,
 ): Promise<{ env: Record<string, string>; unknown: string[]; deviceOptions: string }> {
-  const values = {
-    s3: {
-      provider: "existing",
-      bucketName: BUCKET,
-      endpoint: server.endpoint,
-      pathStyle: true,
-      program: subject.setting,
-      chunkSize: CHUNK,
-      ...s3,
-    },
-    s3AccessKeyId: accessKey,
-    s3SecretAccessKey: S3RVER_KEY,
-  };
-  const settings = settingsFrom(values);
-  const secrets = { ...fakeSecrets(settings), s3AccessKeyId: accessKey, s3SecretAccessKey: S3RVER_KEY };
-  const backend = renderS3Backend(settings, secrets, String(s3.bucketName ?? BUCKET));
-  const declared = (await runWrapper(subject.program, ["options"], {})).output.toString().split("\n");
-  const { env, unknown } = wrapperEnvironment(backend.deviceOptions, declared);
-  for (const [file, { content, mode }] of Object.entries(backend.files)) {
-    const copy = path.join(tmp, `${++configCount}-${path.basename(file)}`);
-    fs.writeFileSync(copy, content, { mode });
-    for (const [k, v] of Object.entries(env)) if (v === file) env[k] = copy;
-  }
-  return { env: { ...hostileEnvironment(), ...env }, unknown, deviceOptions: backend.deviceOptions };
+  const device = await deviceEnvironment({
+    program: subject.program,
+    setting: subject.setting,
+    endpoint: server.endpoint,
+    bucket: BUCKET,
+    chunkSize: CHUNK,
+    dir: tmp,
+    s3,
+    accessKey,
+  });
+  return { ...device, env: { ...hostileEnvironment(), ...device.env } };
 }
 
 function text(run: WrapperRun): string {
@@ -164,7 +145,7 @@ function listed(run: WrapperRun): string[] {
     runWrapper(subject.program, args, e, input);
 
   beforeAll(async () => {
-    env = (await deviceEnvironment(subject)).env;
+    env = (await subjectEnvironment(subject)).env;
   });
 
   it("answers `options` without any environment, exit 0", async () => {
@@ -180,10 +161,10 @@ function listed(run: WrapperRun): string[] {
   });
 
   it("fails testconnection on a missing bucket and on unknown credentials, non-zero with the reason", async () => {
-    const missing = (await deviceEnvironment(subject, { bucketName: "no-such-bucket" })).env;
+    const missing = (await subjectEnvironment(subject, { bucketName: "no-such-bucket" })).env;
     const run = await wrap(["testconnection"], undefined, missing);
     expect(run.code).not.toBe(0);
-    const wrongKey = (await deviceEnvironment(subject, {}, "AKIAUNKNOWNKEY")).env;
+    const wrongKey = (await subjectEnvironment(subject, {}, "AKIAUNKNOWNKEY")).env;
     const denied = await wrap(["testconnection"], undefined, wrongKey);
     expect(denied.code).not.toBe(0);
     expect(text(denied)).toMatch(/InvalidAccessKeyId/);
@@ -249,7 +230,7 @@ function listed(run: WrapperRun): string[] {
   });
 
   it("fails every part operation on a missing bucket (a missing bucket is no empty volume)", async () => {
-    const missing = (await deviceEnvironment(subject, { bucketName: "no-such-bucket" })).env;
+    const missing = (await subjectEnvironment(subject, { bucketName: "no-such-bucket" })).env;
     for (const args of [
       ["list", "Full-0001"],
       ["stat", "Full-0001", "0000"],
@@ -291,11 +272,11 @@ function listed(run: WrapperRun): string[] {
     runWrapper(subject.program, args, e, input);
 
   beforeAll(async () => {
-    env = (await deviceEnvironment(subject)).env;
+    env = (await subjectEnvironment(subject)).env;
   });
 
   it("accepts every Device Option the stack renders that dplcompat does not consume", async () => {
-    const { unknown, deviceOptions } = await deviceEnvironment(subject, { storageClass: "STANDARD_IA" });
+    const { unknown, deviceOptions } = await subjectEnvironment(subject, { storageClass: "STANDARD_IA" });
     expect(unknown).toEqual([]);
     expect(deviceOptions).toContain(`max_part_size=${CHUNK}`);
   });
@@ -318,7 +299,7 @@ function listed(run: WrapperRun): string[] {
 
   it("uploads with the storage class and under the key prefix it is given", async () => {
     const e = {
-      ...(await deviceEnvironment(subject, { storageClass: "STANDARD_IA" })).env,
+      ...(await subjectEnvironment(subject, { storageClass: "STANDARD_IA" })).env,
       prefix: "bareos/sd1",
     };
     expect((await wrap(["upload", "classy", "0000"], randomBytes(10), e)).code).toBe(0);

@@ -1,6 +1,10 @@
 // Runs a dplcompat wrapper program the way the storage daemon does, and reads the S3 server directly.
 import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
+import { renderS3Backend } from "../../configs/s3backend";
+import { fakeSecrets, settingsFrom } from "../configs/fixtures";
+import { S3RVER_KEY } from "./s3server";
 
 /** The project's wrapper as the storage image installs it. */
 export const RCLONE_WRAPPER_PATH = path.resolve(__dirname, "../../images/storage/rclone-wrapper.sh");
@@ -90,6 +94,57 @@ export function wrapperEnvironment(
     else unknown.push(key);
   }
   return { env, unknown };
+}
+
+export interface DeviceUnderTest {
+  /** The wrapper file to run. */
+  readonly program: string;
+  /** Its `s3.program` setting. */
+  readonly setting: string;
+  /** s3rver's endpoint URL. */
+  readonly endpoint: string;
+  readonly bucket: string;
+  readonly chunkSize: number;
+  /** Where the rendered credential files are written. */
+  readonly dir: string;
+  /** Further `s3` settings. */
+  readonly s3?: Record<string, unknown>;
+  readonly accessKey?: string;
+}
+
+let fileCount = 0;
+
+/**
+ * Renders the device like the stack does (provider "existing" pointing at s3rver) and returns the
+ * environment dplcompat would give the wrapper, with its credential files written under `dir`.
+ */
+export async function deviceEnvironment(
+  device: DeviceUnderTest,
+): Promise<{ env: Record<string, string>; unknown: string[]; deviceOptions: string }> {
+  const accessKey = device.accessKey ?? S3RVER_KEY;
+  const settings = settingsFrom({
+    s3: {
+      provider: "existing",
+      bucketName: device.bucket,
+      endpoint: device.endpoint,
+      pathStyle: true,
+      program: device.setting,
+      chunkSize: device.chunkSize,
+      ...device.s3,
+    },
+    s3AccessKeyId: accessKey,
+    s3SecretAccessKey: S3RVER_KEY,
+  });
+  const secrets = { ...fakeSecrets(settings), s3AccessKeyId: accessKey, s3SecretAccessKey: S3RVER_KEY };
+  const backend = renderS3Backend(settings, secrets, String(device.s3?.bucketName ?? device.bucket));
+  const declared = (await runWrapper(device.program, ["options"], {})).output.toString().split("\n");
+  const { env, unknown } = wrapperEnvironment(backend.deviceOptions, declared);
+  for (const [file, { content, mode }] of Object.entries(backend.files)) {
+    const copy = path.join(device.dir, `${++fileCount}-${path.basename(file)}`);
+    fs.writeFileSync(copy, content, { mode });
+    for (const [k, v] of Object.entries(env)) if (v === file) env[k] = copy;
+  }
+  return { env, unknown, deviceOptions: backend.deviceOptions };
 }
 
 function keyUrl(endpoint: string, bucket: string, key: string): string {

@@ -7,16 +7,15 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CURL_WRAPPER, renderS3Backend } from "../../configs/s3backend";
-import { fakeSecrets, settingsFrom } from "../configs/fixtures";
-import { S3RVER_KEY, S3Server, startS3Server } from "./s3server";
+import { CURL_WRAPPER } from "../../configs/s3backend";
+import { S3Server, startS3Server } from "./s3server";
 import {
   CURL_WRAPPER_PATH,
+  deviceEnvironment,
   hasCommand,
   listKeys,
   runWrapper,
   startWrapper,
-  wrapperEnvironment,
 } from "./wrapper";
 
 jest.setTimeout(120_000);
@@ -36,27 +35,14 @@ let server: S3Server;
 let trace: string;
 
 async function environment(bucket = BUCKET, writeBehind = 2): Promise<Record<string, string>> {
-  const settings = settingsFrom({
-    s3: {
-      provider: "existing",
-      bucketName: bucket,
-      endpoint: server.endpoint,
-      pathStyle: true,
-      program: CURL_WRAPPER,
-      chunkSize: CHUNK,
-    },
-    s3AccessKeyId: S3RVER_KEY,
-    s3SecretAccessKey: S3RVER_KEY,
+  const { env } = await deviceEnvironment({
+    program: CURL_WRAPPER_PATH,
+    setting: CURL_WRAPPER,
+    endpoint: server.endpoint,
+    bucket,
+    chunkSize: CHUNK,
+    dir: tmp,
   });
-  const secrets = { ...fakeSecrets(settings), s3AccessKeyId: S3RVER_KEY, s3SecretAccessKey: S3RVER_KEY };
-  const backend = renderS3Backend(settings, secrets, bucket);
-  const declared = (await runWrapper(CURL_WRAPPER_PATH, ["options"], {})).output.toString().split("\n");
-  const { env } = wrapperEnvironment(backend.deviceOptions, declared);
-  for (const [file, { content, mode }] of Object.entries(backend.files)) {
-    const copy = path.join(tmp, `${bucket}-${path.basename(file)}`);
-    fs.writeFileSync(copy, content, { mode });
-    for (const [k, v] of Object.entries(env)) if (v === file) env[k] = copy;
-  }
   const spool = path.join(tmp, `spool-${bucket}-${writeBehind}`);
   fs.mkdirSync(spool, { recursive: true });
   return {
