@@ -288,7 +288,13 @@ describeBench("bench:backup", () => {
     const sdPeakMiB = statusKiB(await sh(SD, `cat /proc/${pid}/status`), "VmHWM") / 1024;
     const cgroupPeak = await cgroupPeakMiB();
     const bytes = Number((await bconsole.job(full.jobid)).jobbytes);
-    if (v.trace) traces.set(v.id, await sh(SD, `cat ${TRACE} 2>/dev/null; : >${TRACE}`));
+    if (v.trace) {
+      const trace = await sh(SD, `cat ${TRACE} 2>/dev/null; : >${TRACE}`);
+      traces.set(v.id, trace);
+      // The raw trace too, for reading the calls one by one (.e2e/ is removed at the end).
+      const dir = process.env.BENCH_TRACE_DIR;
+      if (dir) fs.writeFileSync(path.join(dir, `trace-${v.id}-${run}.log`), trace);
+    }
 
     const restore = await timedJob(
       `restore jobid=${full.jobid} client=bareos-fd where=${RESTORE_TO} all done yes`,
