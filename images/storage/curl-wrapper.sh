@@ -6,7 +6,8 @@
 #   curl-wrapper.sh options
 #   curl-wrapper.sh testconnection                # one ListObjectsV2 (s3:ListBucket only)
 #   curl-wrapper.sh list VOLUME                   # "<part> <size>" lines; nothing for a missing volume
-#   curl-wrapper.sh stat VOLUME PART              # size in bytes (HEAD); fails when the part is missing
+#   curl-wrapper.sh stat VOLUME PART              # size in bytes (HEAD), space-padded to 4096 bytes;
+#                                                 # fails when the part is missing
 #   curl-wrapper.sh upload VOLUME PART <data      # one PUT of known length with Content-MD5
 #   curl-wrapper.sh download VOLUME PART >data    # streamed GET; fails when the part is missing
 #   curl-wrapper.sh remove VOLUME PART            # HEAD, then DELETE; fails when the part is missing
@@ -62,13 +63,15 @@ bytes=0
 # The storage daemon reads our output until its end, then asks once, without waiting, whether we have
 # exited, and sleeps a whole second when we have not quite (CloseBpipe, lib/bpipe_unix.cc): every call
 # could cost a second. So a helper holds our output open until this process is gone; the container's
-# init reaps it (the stack runs the storage daemon with one). Only for the calls whose output the SD
-# merely logs (upload, remove, testconnection): our exit signals the SD (SIGCHLD, handled without
-# SA_RESTART) while it still waits on our output, and the read it interrupts loses the answer. For stat,
-# getOutput's fread returns the size with the error flag set and the loop drops it; the part then
-# seems missing (a restore in bench:backup read "Short block" at the end of a whole 100 MiB part, and
-# one waited for a volume forever); list's fscanf parser fails; a download comes out short.
-if [[ "${verb}" == upload || "${verb}" == remove || "${verb}" == testconnection ]]; then
+# init reaps it (the stack runs the storage daemon with one). But our exit signals the SD (SIGCHLD,
+# handled without SA_RESTART) while it still waits on our output, and interrupts that read:
+#   - getOutput (crud_storage.cc) drops whatever a read returned together with the error. So stat
+#     answers in one write of PIPE_BUF bytes, the size first and padding after: the SD's first 1 KiB
+#     read gets the size whole, and the read we interrupt can only hold padding. (Unpadded, the size
+#     was lost, the part seemed missing, and a restore read "Short block" at the end of a whole part.)
+#   - list's fscanf parser fails, and a download comes out short: those end the ordinary way.
+# upload, remove and testconnection answer nothing the SD parses.
+if [[ "${verb}" != list && "${verb}" != download ]]; then
   # shellcheck disable=SC2034 # held, never written: its end at our exit is the helper's signal
   exec {holder}> >(
     read -r
@@ -379,7 +382,8 @@ case "${verb}" in
   stat)
     wait_pending "${object_id}"
     head_part || fail "no part '${part}' in volume '${volume}'"
-    printf '%s\n' "${content_length}"
+    printf -v padding '%*s' $((4095 - ${#content_length})) ""
+    printf '%s' "${content_length}"$'\n'"${padding}"
     ;;
   upload)
     if ((write_behind > 0)); then upload_behind; else upload; fi

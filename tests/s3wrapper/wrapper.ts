@@ -79,6 +79,15 @@ export function runWrapper(
   return run.done;
 }
 
+/**
+ * A `stat` answer as the daemon reads it (sscanf "%zu\n" in crud_storage.cc): the size, a newline, and
+ * optionally the space padding curl-wrapper.sh adds; anything else is not an answer.
+ */
+export function statAnswer(output: Buffer | string): number | undefined {
+  const match = /^(\d+)\n *$/.exec(output.toString());
+  return match ? Number(match[1]) : undefined;
+}
+
 /** Splits Device Options like dplcompat: it keeps its own, the wrapper gets the ones it declares. */
 export function wrapperEnvironment(
   deviceOptions: string,

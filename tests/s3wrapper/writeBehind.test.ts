@@ -16,6 +16,7 @@ import {
   listKeys,
   runWrapper,
   startWrapper,
+  statAnswer,
 } from "./wrapper";
 
 jest.setTimeout(120_000);
@@ -117,7 +118,7 @@ afterAll(async () => {
       expect((await wrap(["upload", `order-${round}`, "0000"], big)).code).toBe(0);
       expect((await wrap(["upload", `order-${round}`, "0000"], small)).code).toBe(0);
       // stat waits for both: the small one was made last, so it is the part.
-      expect((await wrap(["stat", `order-${round}`, "0000"])).output.toString()).toBe("10\n");
+      expect(statAnswer((await wrap(["stat", `order-${round}`, "0000"])).output)).toBe(10);
       expect((await wrap(["download", `order-${round}`, "0000"])).output.equals(small)).toBe(true);
     }
   });
