@@ -56,6 +56,9 @@ export async function ensureBaseImage(docker: Docker, dir: string): Promise<bool
   });
   fs.rmSync(path.join(rootfs, "etc/apt/sources.list"), { force: true });
   fs.writeFileSync(path.join(rootfs, "etc/apt/sources.list.d/debian.sources"), debianSources(mirrors));
+  // This machine's network drops connections now and then (a build failed on one connect timeout to
+  // the local Bareos repository): apt retries more than its default 3, with its growing delay.
+  fs.writeFileSync(path.join(rootfs, "etc/apt/apt.conf.d/80e2e-retries"), 'Acquire::Retries "10";\n');
   // Downloaded packages stay out of the image; the official images clean them the same way.
   fs.rmSync(path.join(rootfs, "var/cache/apt/archives"), { recursive: true, force: true });
   fs.mkdirSync(path.join(rootfs, "var/cache/apt/archives/partial"), { recursive: true });
