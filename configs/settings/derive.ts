@@ -23,28 +23,36 @@ import type {
   Settings,
 } from "./types";
 
+/** Whether the device runs the project's curl-wrapper.sh (by name or path). */
+export function usesCurlWrapper(r: Raw): boolean {
+  return backendOf(r) === "dplcompat" && /(^|\/)curl-wrapper\.sh$/.test(r.s3.program);
+}
+
 /**
- * dplcompat, from `npm run bench:s3` (images/README.md): 10 MiB chunks spend their time starting wrapper
- * processes (27 MB/s); 100 MiB reach ~100 MB/s per upload, ~150 MB/s with two at a time; 250 MiB gain
- * little and double the memory of each running rclone-wrapper.sh upload (it holds one chunk).
+ * From `npm run bench:backup` (README, "S3 device"), the real storage daemon with each device. With
+ * curl-wrapper.sh, iothreads 0 and two uploads written behind were fastest: io-threads make the daemon
+ * poll for its last uploads in 10 s steps, and each extra queued chunk is memory. Other wrappers keep
+ * the io-threads (they cannot write behind); 100 MiB chunks amortise a process start per call.
  */
-export function deviceDefaults(backend: S3Settings["backend"]) {
-  return backend === "dplcompat"
-    ? { chunkSize: 100 * MiB, ioThreads: 2, ioSlots: 2 }
-    : { chunkSize: 10 * MiB, ioThreads: 1, ioSlots: 10 };
+export function deviceDefaults(backend: S3Settings["backend"], curlWrapper: boolean) {
+  if (backend === "droplet") return { chunkSize: 10 * MiB, ioThreads: 1, ioSlots: 10, writeBehind: 0 };
+  return curlWrapper
+    ? { chunkSize: 100 * MiB, ioThreads: 0, ioSlots: 1, writeBehind: 2 }
+    : { chunkSize: 100 * MiB, ioThreads: 2, ioSlots: 2, writeBehind: 0 };
 }
 
 export function backendOf(r: Raw): S3Settings["backend"] {
   return r.s3.backend ?? (r.bareosVersion === "22" ? "droplet" : "dplcompat");
 }
 
-/** The device options in effect: given, or the backend's defaults. */
+/** The device options in effect: given, or the backend's and program's defaults. */
 export function deviceOf(r: Raw) {
-  const defaults = deviceDefaults(backendOf(r));
+  const defaults = deviceDefaults(backendOf(r), usesCurlWrapper(r));
   return {
     chunkSize: r.s3.chunkSize ?? defaults.chunkSize,
     ioThreads: r.s3.ioThreads ?? defaults.ioThreads,
     ioSlots: r.s3.ioSlots ?? defaults.ioSlots,
+    writeBehind: r.s3.writeBehind ?? defaults.writeBehind,
   };
 }
 

@@ -135,12 +135,12 @@ const s3Schema = z.strictObject({
   ioSlots: z.number().int().min(1).max(64).optional(),
   /**
    * curl-wrapper.sh only: uploads it may still send after their call returned (images/README.md,
-   * "curl-wrapper.sh"); 0 sends each before returning.
+   * "curl-wrapper.sh"); 0 sends each before returning. Default: 2 with curl-wrapper.sh, else 0.
    */
-  writeBehind: z.number().int().min(0).max(8).default(0),
+  writeBehind: z.number().int().min(0).max(8).optional(),
   /**
-   * dplcompat wrapper program (name in the scripts dir or absolute path): the project's rclone-wrapper.sh
-   * (images/storage), or Bareos' s3cmd-wrapper.sh.
+   * dplcompat wrapper program (name in the scripts dir or absolute path): the project's curl-wrapper.sh
+   * or rclone-wrapper.sh (images/storage), or Bareos' s3cmd-wrapper.sh.
    */
   program: z
     .string()
@@ -150,7 +150,7 @@ const s3Schema = z.strictObject({
     .refine((v) => !v.split("/").some((s) => s === "." || s === ".."), {
       error: (iss) => `${show(iss.input)} has a "." or ".." segment`,
     })
-    .default("rclone-wrapper.sh"),
+    .default("curl-wrapper.sh"),
 });
 
 const directorSchema = z.strictObject({

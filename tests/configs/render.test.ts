@@ -111,6 +111,7 @@ describe("renderAll", () => {
     expect(credentials.sort()).toEqual(
       [
         "/etc/bareos/catalog-admin.pgpass",
+        "/etc/bareos/s3/curl.conf",
         "/etc/bareos/s3/rclone.conf",
         "/etc/bareos/pki/bareos-fd.pem",
         "/etc/bareos/pki/master.cert",
@@ -149,12 +150,12 @@ describe("renderAll", () => {
     expect(() => renderAll(settings, secrets)).toThrow(/bucket/);
     const given = renderAll(settings, secrets, { bucketName: "given-bucket" });
     expect(value(resource(given.storage, `${SD}/device/S3Storage.conf`), "Device Options")).toContain(
-      "bucket=given-bucket,",
+      "base_url=https://given-bucket.s3.eu-west-1.amazonaws.com,",
     );
     const configured = settingsFrom({ s3: { bucketName: "configured-bucket" } });
     const out = renderAll(configured, placeholderSecrets(configured));
     expect(value(resource(out.storage, `${SD}/device/S3Storage.conf`), "Device Options")).toContain(
-      "bucket=configured-bucket,",
+      "base_url=https://configured-bucket.s3.eu-west-1.amazonaws.com,",
     );
   });
 });

@@ -128,9 +128,10 @@ describe("defaults (an empty stack)", () => {
       versioning: true,
       forceDestroy: false,
       chunkSize: 100 * MiB,
-      ioThreads: 2,
-      ioSlots: 2,
-      program: "rclone-wrapper.sh",
+      ioThreads: 0,
+      ioSlots: 1,
+      writeBehind: 2,
+      program: "curl-wrapper.sh",
     });
     expect(s.s3.bucketName).toBeUndefined();
   });

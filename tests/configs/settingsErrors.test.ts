@@ -724,19 +724,27 @@ const cases: Case[] = [
     message: /true is not allowed with protect: true/,
   },
   {
-    rule: "memory limit below the S3 buffer (s3cmd wrapper)",
-    values: { storage: { memoryLimit: "512 M" }, s3: { program: "s3cmd-wrapper.sh" } },
+    rule: "memory limit below what the default device needs",
+    // 64 MiB + 3 x 100 MiB for the daemon, 3 curl calls x 16 MiB, 128 MiB headroom = 540 MiB.
+    values: { storage: { memoryLimit: "512 M" } },
     key: "storage.memoryLimit",
     message:
-      /512 MiB is below the S3 buffer of 400 MiB \(ioThreads 2 x ioSlots 2 x chunkSize 100 MiB\) plus 256 MiB headroom/,
+      /512 MiB is below the 540 MiB the S3 device needs: 364 MiB for the daemon \(64 MiB \+ \(ioThreads 0 x ioSlots 1 \+ 3\) x chunkSize 100 MiB\), 48 MiB for 3 curl-wrapper.sh uploads at once/,
   },
   {
-    rule: "memory limit below the S3 buffer plus the rclone wrapper's uploads",
-    // 400 MiB queue + 2 x 164 MiB uploads + 256 MiB headroom = 984 MiB > 900 MiB, although 400 + 256 would fit.
-    values: { storage: { memoryLimit: "900 M" } },
+    rule: "memory limit below the S3 device with Bareos' s3cmd wrapper",
+    values: { storage: { memoryLimit: "1 G" }, s3: { program: "s3cmd-wrapper.sh" } },
     key: "storage.memoryLimit",
     message:
-      /900 MiB is below the S3 buffer of 400 MiB \(ioThreads 2 x ioSlots 2 x chunkSize 100 MiB\) plus 328 MiB for the rclone wrapper's running uploads/,
+      /1 GiB is below the 1.19 GiB the S3 device needs: 764 MiB for the daemon .*, 328 MiB for 2 running uploads of "s3cmd-wrapper.sh" x \(chunkSize \+ 64 MiB\), 128 MiB headroom/,
+  },
+  {
+    rule: "memory limit below the S3 device plus the rclone wrapper's uploads",
+    // 764 MiB daemon + 128 MiB headroom would fit in 1 GiB; the 2 x 164 MiB uploads do not.
+    values: { storage: { memoryLimit: "1 G" }, s3: { program: "rclone-wrapper.sh" } },
+    key: "storage.memoryLimit",
+    message:
+      /1 GiB is below the 1.19 GiB the S3 device needs: .* 328 MiB for 2 running uploads of "rclone-wrapper.sh"/,
   },
   {
     rule: "more than 9999 chunks per volume",

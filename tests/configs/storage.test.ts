@@ -25,13 +25,14 @@ function deviceOptions(options: string): Record<string, string> {
 }
 
 describe("storage daemon tree", () => {
-  it("holds the Storage, Director, Device and Messages resources and the rclone config", () => {
+  it("holds the Storage, Director, Device and Messages resources, the curl config and the kit's rclone config", () => {
     const { out } = render();
     expect(Object.keys(out.storage)).toEqual([
       `${SD}/device/S3Storage.conf`,
       `${SD}/director/bareos-dir.conf`,
       `${SD}/messages/Standard.conf`,
       `${SD}/storage/bareos-sd.conf`,
+      CURL_CONFIG_PATH,
       DR_KIT_TARGET_FILE,
       RCLONE_CONFIG_PATH,
     ]);
@@ -88,7 +89,7 @@ describe("dplcompat backend with Bareos' s3cmd-wrapper.sh", () => {
   it("passes only options dplcompat and the s3cmd wrapper know, chunk size in plain bytes", () => {
     const { out } = render({
       s3: { ...s3cmd, chunkSize: "250 M", ioThreads: 4, ioSlots: 2, storageClass: "STANDARD_IA" },
-      storage: { memoryLimit: "4 G" },
+      storage: { memoryLimit: "5 G" },
     });
     const device = resource(out.storage, `${SD}/device/S3Storage.conf`);
     expect(value(device, "Device Type")).toBe("dplcompat");
@@ -182,11 +183,13 @@ describe("dplcompat backend with Bareos' s3cmd-wrapper.sh", () => {
   });
 });
 
-describe("dplcompat backend with the project's rclone-wrapper.sh (the default)", () => {
+describe("dplcompat backend with the project's rclone-wrapper.sh", () => {
+  const rclone = { program: "rclone-wrapper.sh" };
+
   it("passes the options dplcompat and rclone-wrapper.sh know: chunk size and part limit in plain bytes", () => {
     const { out } = render({
-      s3: { chunkSize: "250 M", ioThreads: 4, ioSlots: 2, storageClass: "STANDARD_IA" },
-      storage: { memoryLimit: "4 G" },
+      s3: { ...rclone, chunkSize: "250 M", ioThreads: 4, ioSlots: 2, storageClass: "STANDARD_IA" },
+      storage: { memoryLimit: "5 G" },
     });
     const device = resource(out.storage, `${SD}/device/S3Storage.conf`);
     expect(value(device, "Device Type")).toBe("dplcompat");
@@ -277,8 +280,16 @@ describe("dplcompat backend with the project's rclone-wrapper.sh (the default)",
     expect([aws.provider, aws.endpoint, aws.region]).toEqual(["AWS", undefined, "us-west-2"]);
   });
 
+  it("keeps two io-threads of two slots by default: it cannot write behind", () => {
+    const options = deviceOptions(
+      value(resource(render({ s3: rclone }).out.storage, `${SD}/device/S3Storage.conf`), "Device Options") ??
+        "",
+    );
+    expect([options.iothreads, options.ioslots, options.write_behind]).toEqual(["2", "2", undefined]);
+  });
+
   it("refuses credentials rclone's config parser would change", () => {
-    const settings = settingsFrom();
+    const settings = settingsFrom({ s3: rclone });
     for (const bad of ["a\nb", " key", "key ", '"key', "'key", "`key"]) {
       const secrets = { ...fakeSecrets(settings), s3SecretAccessKey: bad };
       expect(() => renderS3Backend(settings, secrets, BUCKET)).toThrow(/secret key .* rclone config file/);
@@ -287,9 +298,20 @@ describe("dplcompat backend with the project's rclone-wrapper.sh (the default)",
   });
 });
 
-describe("dplcompat backend with the project's curl-wrapper.sh", () => {
+describe("dplcompat backend with the project's curl-wrapper.sh (the default)", () => {
   const options = (out: ReturnType<typeof render>["out"]) =>
     deviceOptions(value(resource(out.storage, `${SD}/device/S3Storage.conf`), "Device Options") ?? "");
+
+  it("is the default, with 100 MiB chunks, no io-threads and two uploads written behind", () => {
+    const { out } = render();
+    expect(options(out)).toMatchObject({
+      program: "curl-wrapper.sh",
+      chunksize: String(100 * 1024 * 1024),
+      iothreads: "0",
+      ioslots: "1",
+      write_behind: "2",
+    });
+  });
 
   it("passes the options curl-wrapper.sh declares, the bucket as a URL", () => {
     const { out } = render({
@@ -311,13 +333,14 @@ describe("dplcompat backend with the project's curl-wrapper.sh", () => {
       base_url: `https://${BUCKET}.s3.eu-central-1.amazonaws.com`,
       chunksize: String(100 * 1024 * 1024),
       storage_class: "STANDARD",
+      write_behind: "2",
     });
   });
 
-  it("passes write_behind only when it is set", () => {
-    const on = render({ s3: { program: "curl-wrapper.sh", ioThreads: 0, ioSlots: 1, writeBehind: 2 } });
-    expect(options(on.out).write_behind).toBe("2");
-    const off = render({ s3: { program: "curl-wrapper.sh" } });
+  it("passes write_behind unless it is 0", () => {
+    const on = render({ s3: { program: "curl-wrapper.sh", ioThreads: 1, ioSlots: 2, writeBehind: 5 } });
+    expect(options(on.out).write_behind).toBe("5");
+    const off = render({ s3: { program: "curl-wrapper.sh", writeBehind: 0 } });
     expect(options(off.out)).not.toHaveProperty("write_behind");
   });
 

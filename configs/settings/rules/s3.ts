@@ -1,7 +1,7 @@
 // The bucket, its endpoint, region, storage classes and lifecycle, and the credentials that fit the provider.
 import { describeBytes, GiB, MiB } from "../../units";
 import { ARCHIVE_STORAGE_CLASSES, AWS_REGIONS, PROJECT, READABLE_STORAGE_CLASSES } from "../constants";
-import { backendOf, deviceOf } from "../derive";
+import { backendOf, deviceOf, usesCurlWrapper } from "../derive";
 import { show } from "../text";
 import type { Rule } from "./rule";
 
@@ -56,8 +56,8 @@ export const dplcompatNeedsBareos24: Rule = ({ raw }, report) => {
 
 /** write_behind is an option of the project's curl-wrapper.sh alone; any other wrapper refuses it. */
 export const writeBehindNeedsCurlWrapper: Rule = ({ raw }, report) => {
-  if (raw.s3.writeBehind === 0) return;
-  if (backendOf(raw) !== "dplcompat" || !/(^|\/)curl-wrapper\.sh$/.test(raw.s3.program))
+  if (!raw.s3.writeBehind) return;
+  if (!usesCurlWrapper(raw))
     report(
       ["s3", "writeBehind"],
       `${raw.s3.writeBehind} needs s3.program "curl-wrapper.sh" on the dplcompat backend (the program is ${show(raw.s3.program)}); use 0 or that wrapper`,

@@ -1,11 +1,50 @@
 // The storage daemon: memory for its S3 buffers, jobs per device, and how clients reach it.
 import { isIPv4, isIPv6 } from "node:net";
 import { describeBytes, MiB } from "../../units";
-import { backendOf, deviceOf } from "../derive";
+import { backendOf, deviceOf, usesCurlWrapper } from "../derive";
 import { show } from "../text";
+import type { Raw } from "../schema";
 import type { Rule } from "./rule";
 
-const HEADROOM = 256 * MiB;
+// What the storage daemon and its wrappers hold, fitted over `npm run bench:backup` (README, "S3 device
+// memory"): the daemon's own ~66 MiB (File device), droplet's ~190 MiB more, and besides its upload
+// queue (ioThreads x ioSlots chunks) up to three chunks: 348 MiB peak at queue 0, 556 at 2, 648 at 4,
+// with 100 MiB chunks. rclone-wrapper.sh holds its part (plus ~50 MiB); a curl-wrapper.sh call ~10 MiB.
+const DAEMON = 64 * MiB;
+const DROPLET = 256 * MiB;
+const CHUNKS_BEYOND_QUEUE = 3;
+const CURL_CALL = 16 * MiB;
+const PART_WRAPPER_OVERHEAD = 64 * MiB;
+const HEADROOM = 128 * MiB;
+
+/** The memory the storage daemon's container needs for its S3 device, with the terms that make it up. */
+export function s3DeviceMemory(raw: Raw): { total: number; terms: string[] } {
+  const backend = backendOf(raw);
+  const { chunkSize, ioThreads, ioSlots, writeBehind } = deviceOf(raw);
+  const queue = ioThreads * ioSlots;
+  const daemon = (backend === "droplet" ? DROPLET : DAEMON) + (queue + CHUNKS_BEYOND_QUEUE) * chunkSize;
+  const terms = [
+    `${describeBytes(daemon)} for the daemon (${describeBytes(backend === "droplet" ? DROPLET : DAEMON)} + (ioThreads ${ioThreads} x ioSlots ${ioSlots} + ${CHUNKS_BEYOND_QUEUE}) x chunkSize ${describeBytes(chunkSize)})`,
+  ];
+  let wrappers = 0;
+  if (backend === "dplcompat") {
+    const calls = Math.max(ioThreads, 1) + writeBehind;
+    if (usesCurlWrapper(raw)) {
+      wrappers = calls * CURL_CALL;
+      terms.push(
+        `${describeBytes(wrappers)} for ${calls} curl-wrapper.sh uploads at once (ioThreads or 1, + writeBehind ${writeBehind}) x 16 MiB`,
+      );
+    } else {
+      // rclone-wrapper.sh holds each part before its one PUT; another program is assumed to do as much.
+      wrappers = calls * (chunkSize + PART_WRAPPER_OVERHEAD);
+      terms.push(
+        `${describeBytes(wrappers)} for ${calls} running uploads of ${show(raw.s3.program)} x (chunkSize + 64 MiB)`,
+      );
+    }
+  }
+  terms.push(`${describeBytes(HEADROOM)} headroom`);
+  return { total: daemon + wrappers + HEADROOM, terms };
+}
 
 /** Whether an address names the machine it is used on (useless to hand to another host). */
 export function isLoopback(address: string): boolean {
@@ -21,22 +60,12 @@ export function isLoopback(address: string): boolean {
 }
 
 export const memoryCoversBuffers: Rule = ({ raw }, report) => {
-  const backend = backendOf(raw);
-  const { chunkSize, ioThreads, ioSlots } = deviceOf(raw);
-  const buffer = Math.max(ioThreads, 1) * ioSlots * chunkSize;
-  // The rclone wrapper holds each part in memory before its single PUT (plus ~64 MiB of its own),
-  // once per running upload, on top of the queue the storage daemon keeps.
-  const usesRclone = backend === "dplcompat" && /(^|\/)rclone-wrapper\.sh$/.test(raw.s3.program);
-  const uploads = usesRclone ? Math.max(ioThreads, 1) * (chunkSize + 64 * MiB) : 0;
-  if (buffer + uploads + HEADROOM > raw.storage.memoryLimit) {
-    const wrapper = usesRclone
-      ? ` plus ${describeBytes(uploads)} for the rclone wrapper's running uploads (ioThreads x (chunkSize + 64 MiB))`
-      : "";
+  const { total, terms } = s3DeviceMemory(raw);
+  if (total > raw.storage.memoryLimit)
     report(
       ["storage", "memoryLimit"],
-      `${describeBytes(raw.storage.memoryLimit)} is below the S3 buffer of ${describeBytes(buffer)} (ioThreads ${ioThreads} x ioSlots ${ioSlots} x chunkSize ${describeBytes(chunkSize)})${wrapper} plus 256 MiB headroom; raise it or lower s3.chunkSize/ioThreads/ioSlots`,
+      `${describeBytes(raw.storage.memoryLimit)} is below the ${describeBytes(total)} the S3 device needs: ${terms.join(", ")}; raise it or lower s3.chunkSize/ioThreads/ioSlots/writeBehind`,
     );
-  }
 };
 
 export const dropletOneJobPerDevice: Rule = ({ raw }, report) => {

@@ -20,7 +20,13 @@ describe("writeBehind", () => {
   it("belongs to curl-wrapper.sh on dplcompat, from 0 to 8", () => {
     expectAccepted({ s3: { program: "curl-wrapper.sh", writeBehind: 2 } });
     expectAccepted({ s3: { program: "/opt/bin/curl-wrapper.sh", writeBehind: 8 } });
-    expectRefused({ s3: { writeBehind: 2 } }, "s3.writeBehind", /needs s3.program "curl-wrapper.sh"/);
+    expectAccepted({ s3: { writeBehind: 2 } }); // curl-wrapper.sh is the default program
+    expectAccepted({ s3: { program: "rclone-wrapper.sh", writeBehind: 0 } });
+    expectRefused(
+      { s3: { program: "rclone-wrapper.sh", writeBehind: 2 } },
+      "s3.writeBehind",
+      /2 needs s3.program "curl-wrapper.sh" on the dplcompat backend \(the program is "rclone-wrapper.sh"\)/,
+    );
     expectRefused(
       { bareosVersion: "22", s3: { backend: "droplet", writeBehind: 1 } },
       "s3.writeBehind",
