@@ -50,6 +50,8 @@ interface Subject {
   readonly isProjectWrapper: boolean;
   /** An option `options` must declare: the one naming the bucket. */
   readonly bucketOption: string;
+  /** Settings beneath each test's own: the protocol as the daemon speaks it, call by call. */
+  readonly s3?: Record<string, unknown>;
 }
 
 const subjects: Subject[] = [
@@ -68,6 +70,8 @@ if (hasCommand("curl") && hasCommand("openssl")) {
     setting: CURL_WRAPPER,
     isProjectWrapper: true,
     bucketOption: "base_url",
+    // Write-behind (the default) answers uploads before they land: writeBehind.test.ts checks it.
+    s3: { writeBehind: 0 },
   });
 } else if (process.env.CI) {
   throw new Error("curl and openssl are needed for the curl-wrapper.sh conformance suite");
@@ -126,7 +130,7 @@ async function subjectEnvironment(
     bucket: BUCKET,
     chunkSize: CHUNK,
     dir: tmp,
-    s3,
+    s3: { ...subject.s3, ...s3 },
     accessKey,
   });
   return { ...device, env: { ...hostileEnvironment(), ...device.env } };

@@ -105,6 +105,7 @@ describe("renderStack: the dev stack", () => {
       .map(([p]) => p);
     expect(credentials.sort()).toEqual([
       "bareos-dir/etc/bareos/catalog-admin.pgpass",
+      "bareos-sd/etc/bareos/s3/curl.conf",
       "bareos-sd/etc/bareos/s3/rclone.conf",
     ]);
     for (const f of Object.values(r.files)) expect([0o600, 0o640]).toContain(f.mode);
@@ -128,9 +129,12 @@ describe("renderStack: the dev stack", () => {
     const s3 = keyValues(r.files["bareos-sd/etc/bareos/s3/rclone.conf"].content);
     expect(s3.access_key_id).toMatch(/^PLACEHOLDER-/);
     expect(s3.secret_access_key).toMatch(/^PLACEHOLDER-/);
+    expect(r.files["bareos-sd/etc/bareos/s3/curl.conf"].content).toMatch(
+      /^user = "PLACEHOLDER-[^:"]+:PLACEHOLDER-[^"]+"$/m,
+    );
     // The dev bucket is derived at deploy time: a marked stand-in shaped like the real name.
     expect(r.files["bareos-sd/etc/bareos/bareos-sd.d/device/S3Storage.conf"].content).toContain(
-      "bucket=bareos-s3-backup-dev-xxxxxxxx,",
+      "base_url=https://bareos-s3-backup-dev-xxxxxxxx.s3.eu-west-1.amazonaws.com,",
     );
   });
 
@@ -180,6 +184,7 @@ describe("renderStack: the prod stack", () => {
       "bareos-dir/etc/bareos/catalog-admin.pgpass",
       "bareos-fd/etc/bareos/pki/bareos-fd.pem",
       "bareos-fd/etc/bareos/pki/master.cert",
+      "bareos-sd/etc/bareos/s3/curl.conf",
       "bareos-sd/etc/bareos/s3/rclone.conf",
     ]);
     // Real throw-away keys, so `bareos-fd -t` accepts the preview; marked as such, one master for all.
@@ -199,7 +204,7 @@ describe("renderStack: the prod stack", () => {
     );
     expect(r.files["_unmanaged/fileserver-fd/etc/bareos/pki/master.cert"].content).toBe(master);
     expect(r.files["bareos-sd/etc/bareos/bareos-sd.d/device/S3Storage.conf"].content).toContain(
-      "bucket=example-corp-bareos-prod,",
+      "base_url=https://example-corp-bareos-prod.s3.eu-central-1.amazonaws.com,",
     );
   });
 
