@@ -90,6 +90,17 @@ async function slot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Whether a build failed on apt's network, not on its Dockerfile: this machine's network now and then
+ * stops answering for a minute (builds failed on a connect timeout to the local Bareos repository
+ * after fetching from it seconds before). Such a build is run once more; any other failure is final.
+ */
+export function isFetchFailure(message: string): boolean {
+  return /Failed to fetch|Unable to fetch some archives|Could not connect to|Temporary failure resolving|Connection timed out|Unable to locate package bareos/.test(
+    message,
+  );
+}
+
 async function build(name: string, inputs: Inputs, ctx: HandlerContext) {
   const b = inputs.build as {
     context: string;
@@ -108,15 +119,27 @@ async function build(name: string, inputs: Inputs, ctx: HandlerContext) {
       buildargs: b.buildArgs ?? {},
       rm: true,
     };
-    const stream = await ctx.docker.buildImage(
-      await contextTar(b.context),
-      options as unknown as Docker.ImageBuildOptions,
-    );
-    await follow(
-      ctx.docker,
-      stream,
-      path.join(ctx.logDir, `build-${image.replace(/[^A-Za-z0-9.-]+/g, "_")}.log`),
-    );
+    const logFile = path.join(ctx.logDir, `build-${image.replace(/[^A-Za-z0-9.-]+/g, "_")}.log`);
+    const attempt = async (log: string) =>
+      follow(
+        ctx.docker,
+        await ctx.docker.buildImage(
+          await contextTar(b.context),
+          options as unknown as Docker.ImageBuildOptions,
+        ),
+        log,
+      );
+    try {
+      await attempt(logFile);
+    } catch (e) {
+      if (!isFetchFailure((e as Error).message)) throw e;
+      fs.renameSync(logFile, `${logFile}.failed`);
+      process.stderr.write(
+        `${name}: the build failed on apt's network; once more (first log: ${logFile}.failed)\n`,
+      );
+      await new Promise((r) => setTimeout(r, 15_000));
+      await attempt(logFile);
+    }
     ctx.event({
       op: "build",
       type: "docker:index/remoteImage:RemoteImage",
