@@ -2,16 +2,14 @@
 // credential file the backend reads (for dplcompat an rclone config for the project's rclone-wrapper.sh
 // or an s3cmd config for Bareos' s3cmd-wrapper.sh; a droplet profile for droplet).
 import type { BareosSecrets } from "./secrets";
+import { CURL_WRAPPER, RCLONE_WRAPPER, isWrapper } from "./settings";
 import type { Settings } from "./settings";
 import type { FileTree } from "./fileTree";
 import { CREDENTIAL_MODE } from "./serialize";
 
 /** s3cmd configuration read by dplcompat's s3cmd-wrapper.sh (`s3cfg=` device option). */
 export const S3CFG_PATH = "/etc/bareos/s3/s3cfg";
-/** The project's dplcompat wrapper (images/storage/rclone-wrapper.sh), in the SD's scripts directory. */
-export const RCLONE_WRAPPER = "rclone-wrapper.sh";
-/** The project's lean dplcompat wrapper (images/storage/curl-wrapper.sh): one curl request per call. */
-export const CURL_WRAPPER = "curl-wrapper.sh";
+export { CURL_WRAPPER, RCLONE_WRAPPER } from "./settings";
 /** curl config (credentials and signing scope) read by curl-wrapper.sh (`curl_config=` device option). */
 export const CURL_CONFIG_PATH = "/etc/bareos/s3/curl.conf";
 /** rclone configuration read by rclone-wrapper.sh (`rclone_config=` device option). */
@@ -163,14 +161,6 @@ export function rcloneProgramTimeout(chunkSize: number): number {
   return 30 + Math.ceil((2 * chunkSize) / (1024 * 1024));
 }
 
-function isRcloneWrapper(program: string): boolean {
-  return program === RCLONE_WRAPPER || program.endsWith(`/${RCLONE_WRAPPER}`);
-}
-
-export function isCurlWrapper(program: string): boolean {
-  return program === CURL_WRAPPER || program.endsWith(`/${CURL_WRAPPER}`);
-}
-
 // curl's config syntax: a double-quoted value takes \ escapes, so neither quote, backslash nor newline.
 function curlConfig(endpoint: S3Endpoint, secrets: BareosSecrets): string {
   const bad = /[\r\n"\\]/;
@@ -210,7 +200,7 @@ export function dropletProfilePath(settings: Settings): string {
 export function renderS3Backend(settings: Settings, secrets: BareosSecrets, bucketName: string): S3Backend {
   const s3 = settings.s3;
   const endpoint = s3Endpoint(settings);
-  if (s3.backend === "dplcompat" && isRcloneWrapper(s3.program)) {
+  if (s3.backend === "dplcompat" && isWrapper(s3.program, RCLONE_WRAPPER)) {
     const chunkSize = chunkBytes(settings);
     return {
       deviceType: "dplcompat",
@@ -233,7 +223,7 @@ export function renderS3Backend(settings: Settings, secrets: BareosSecrets, buck
       },
     };
   }
-  if (s3.backend === "dplcompat" && isCurlWrapper(s3.program)) {
+  if (s3.backend === "dplcompat" && isWrapper(s3.program, CURL_WRAPPER)) {
     const chunkSize = chunkBytes(settings);
     return {
       deviceType: "dplcompat",

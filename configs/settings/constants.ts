@@ -115,3 +115,13 @@ export const AWS_REGIONS = [
   "us-west-1",
   "us-west-2",
 ] as const;
+
+/** The project's dplcompat wrapper over rclone (images/storage/rclone-wrapper.sh), in the SD's scripts directory. */
+export const RCLONE_WRAPPER = "rclone-wrapper.sh";
+/** The project's lean dplcompat wrapper (images/storage/curl-wrapper.sh): one curl request per call. */
+export const CURL_WRAPPER = "curl-wrapper.sh";
+
+/** Whether an `s3.program` (a name in the scripts directory or an absolute path) is the wrapper `name`. */
+export function isWrapper(program: string, name: string): boolean {
+  return program === name || program.endsWith(`/${name}`);
+}

@@ -4,11 +4,13 @@ import * as path from "node:path";
 import { MiB } from "../units";
 import { RunWhen, parseRunWhen } from "../schedule";
 import {
+  CURL_WRAPPER,
   NESTED_SECRET_KEYS,
   POSTGRES_IMAGES,
   PROJECT,
   ReadableStorageClass,
   SERVICE_NAMES,
+  isWrapper,
 } from "./constants";
 import type { Raw } from "./schema";
 import type {
@@ -25,7 +27,7 @@ import type {
 
 /** Whether the device runs the project's curl-wrapper.sh (by name or path). */
 export function usesCurlWrapper(r: Raw): boolean {
-  return backendOf(r) === "dplcompat" && /(^|\/)curl-wrapper\.sh$/.test(r.s3.program);
+  return backendOf(r) === "dplcompat" && isWrapper(r.s3.program, CURL_WRAPPER);
 }
 
 /**

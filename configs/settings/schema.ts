@@ -2,7 +2,13 @@
 // is checked here; everything that relates fields to each other is a rule (rules/).
 import { z } from "zod";
 import { GiB } from "../units";
-import { BAREOS_REPOSITORY, BAREOS_VERSIONS, POSTGRES_IMAGES, PostgresMajor } from "./constants";
+import {
+  BAREOS_REPOSITORY,
+  BAREOS_VERSIONS,
+  CURL_WRAPPER,
+  POSTGRES_IMAGES,
+  PostgresMajor,
+} from "./constants";
 import {
   absolutePath,
   bareosName,
@@ -150,7 +156,7 @@ const s3Schema = z.strictObject({
     .refine((v) => !v.split("/").some((s) => s === "." || s === ".."), {
       error: (iss) => `${show(iss.input)} has a "." or ".." segment`,
     })
-    .default("curl-wrapper.sh"),
+    .default(CURL_WRAPPER),
 });
 
 const directorSchema = z.strictObject({
