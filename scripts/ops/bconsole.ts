@@ -22,6 +22,7 @@ export class Bconsole {
   constructor(
     private readonly docker: Docker,
     readonly container: string,
+    private readonly pollMs = 2000,
   ) {}
 
   /** Runs console commands (one per line); returns everything bconsole printed. */
@@ -53,7 +54,12 @@ export class Bconsole {
     return job;
   }
 
-  /** Waits until the job ends (bconsole's own `wait`), then returns its catalog record. */
+  /**
+   * Waits until the job has ended, then returns its catalog record. The catalog says T before the
+   * director runs the job's Run After Job scripts and delivers its last messages, so the job has
+   * ended only once the director no longer holds it either (what bconsole's `wait jobid=` waits for,
+   * but with a deadline).
+   */
   async finish(
     jobid: string,
     timeoutSeconds: number,
@@ -64,10 +70,15 @@ export class Bconsole {
       const job = await this.job(jobid);
       onStatus?.(job.jobstatus);
       // C: created, R: running, F/S/m/M/s/j/c/d/t/p/a/i: waiting for something.
-      if (!/^[CRFSmMsjcdtpai]$/.test(job.jobstatus)) return job;
+      const ended = !/^[CRFSmMsjcdtpai]$/.test(job.jobstatus);
+      if (ended && !heldByDirector(await this.run(".status dir current"), jobid)) return job;
       if (Date.now() > deadline)
-        throw new Error(`job ${jobid} still ${job.jobstatus} after ${timeoutSeconds}s`);
-      await new Promise((r) => setTimeout(r, 2000));
+        throw new Error(
+          ended
+            ? `job ${jobid} ended ${job.jobstatus}, but the director still held it (its Run After Job scripts) after ${timeoutSeconds}s`
+            : `job ${jobid} still ${job.jobstatus} after ${timeoutSeconds}s`,
+        );
+      await new Promise((r) => setTimeout(r, this.pollMs));
     }
   }
 
@@ -81,6 +92,14 @@ export class Bconsole {
     const result = await this.api<{ filenames?: { filename: string }[] }>(`list files jobid=${jobid}`);
     return (result.filenames ?? []).map((f) => f.filename);
   }
+}
+
+/** Whether `.status dir current` lists the job: the director still holds it (its scripts, its messages). */
+export function heldByDirector(statusCurrent: string, jobid: string): boolean {
+  if (!/^\d+$/.test(jobid)) throw new Error(`'${jobid}' is not a job id`);
+  if (!/^1000 OK \.status$/m.test(statusCurrent))
+    throw new Error(`no answer to .status dir current:\n${statusCurrent}`);
+  return new RegExp(`^JobId=${jobid} JobStatus=`, "m").test(statusCurrent);
 }
 
 /** The top-level JSON objects in text that mixes them with console lines (strings may hold braces). */

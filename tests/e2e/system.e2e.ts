@@ -177,10 +177,11 @@ describeE2e("the running system", () => {
 
   afterAll(async () => {
     if (process.env.E2E_KEEP) return;
+    // The stand-ins first: while they sit on the stack's network, the engine refuses to remove it.
+    await fixtures?.remove().catch(() => undefined);
     await realized()
       .destroy()
       .catch((e: unknown) => console.error(`destroy: ${(e as Error).message}`));
-    await fixtures?.remove().catch(() => undefined);
   }, 300_000);
 
   const REALIZE = "realize";

@@ -150,6 +150,7 @@ describeBench("bench:backup", () => {
   const traces = new Map<string, string>();
   const failures = new Map<string, string>();
   let stackUp = false;
+  let fixtures: Awaited<ReturnType<typeof startFixtures>> | undefined;
 
   const sh = (container: string, script: string) => execOk(docker, container, ["bash", "-c", script]);
 
@@ -355,7 +356,7 @@ describeBench("bench:backup", () => {
     generateData(path.join(SCRATCH, "data"), handoff?.bigBytes ?? 1024 ** 3);
     const report = await realize(STACK, configOf(keys));
     if (report.error !== undefined) throw new Error(report.error);
-    await startFixtures(docker, STACK, `${STACK}-bareos`, BUCKET, keys);
+    fixtures = await startFixtures(docker, STACK, `${STACK}-bareos`, BUCKET, keys);
     stackUp = true;
   }, 1_800_000);
 
@@ -467,6 +468,8 @@ describeBench("bench:backup", () => {
 
   afterAll(async () => {
     if (process.env.E2E_KEEP) return;
+    // The stand-ins first: while they sit on the stack's network, the engine refuses to remove it.
+    await fixtures?.remove().catch(() => undefined);
     await realized()
       .destroy()
       .catch((e: unknown) => console.error(`destroy: ${(e as Error).message}`));
