@@ -9,7 +9,8 @@
 #   curl-wrapper.sh stat VOLUME PART              # size in bytes (HEAD), space-padded to 4096 bytes;
 #                                                 # fails when the part is missing
 #   curl-wrapper.sh upload VOLUME PART <data      # one PUT of known length with Content-MD5
-#   curl-wrapper.sh download VOLUME PART >data    # streamed GET; fails when the part is missing
+#   curl-wrapper.sh download VOLUME PART >data    # streamed GET (conditional, with read_ahead); fails
+#                                                 # when the part is missing
 #   curl-wrapper.sh remove VOLUME PART            # HEAD, then DELETE; fails when the part is missing
 #
 # Device Options that dplcompat does not consume itself arrive as environment variables:
@@ -24,6 +25,8 @@
 #   spool_dir      where an upload is held until its length and MD5 are known (default /var/tmp)
 #   write_behind   uploads that may still be running after their call returned (0, the default: none;
 #                  at most 8); see "Write-behind" below
+#   read_ahead     1: after a download, fetch the volume's next part while the SD reads this one (0, the
+#                  default: no); see "Read-ahead" below
 #   trace_log      optional file that gets one line per call: start end verb rc bytes part volume
 #                  (and, with write_behind, one "put" line per PUT made after its call returned)
 #
@@ -45,11 +48,20 @@
 #   - a part is spooled whole before the call returns, and not sent when the SD died during it.
 # Pending parts live in <spool_dir>/curl-wrapper.sh.pending (at most N parts); removing a part's file
 # there abandons its retries.
+#
+# Read-ahead: the SD reads a volume one part at a time (stat, download, then the part's blocks), so
+# without it the network idles while the SD works and the SD idles while a part arrives. With
+# read_ahead=1 a download of part N starts, once N is sent, a detached GET of part N+1 into
+# <spool_dir>/curl-wrapper.sh.readahead, recording its ETag. The download of N+1 waits for it, then
+# sends a GET with If-None-Match: that ETag. S3 answers 304 when the part is unchanged, and the fetched
+# copy is sent; any other answer is the part as S3 holds it now (rewritten since, or gone), sent as
+# without read-ahead. So what the SD reads is always S3's current part; the cost is one part fetched in
+# vain when a restore stops before the volume's end, and one part of disk in spool_dir per volume read.
 set -uo pipefail
 export LC_ALL=C
 
 if [[ "${1-}" == options ]]; then
-  printf '%s\n' curl_config base_url prefix storage_class spool_dir write_behind trace_log
+  printf '%s\n' curl_config base_url prefix storage_class spool_dir write_behind read_ahead trace_log
   exit 0
 fi
 
@@ -106,7 +118,7 @@ case "${verb}" in
 esac
 
 : "${curl_config:=}" "${base_url:=}" "${prefix:=}" "${storage_class:=}" "${spool_dir:=/var/tmp}"
-: "${write_behind:=0}"
+: "${write_behind:=0}" "${read_ahead:=0}"
 [[ -n "${curl_config}" ]] || fail "option curl_config (the curl config file) is not set"
 [[ -r "${curl_config}" ]] || fail "curl config file '${curl_config}' is not readable"
 [[ "${base_url}" =~ ^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)?$ ]] ||
@@ -114,6 +126,7 @@ esac
 [[ -z "${storage_class}" || "${storage_class}" =~ ^[A-Z_]+$ ]] ||
   fail "option storage_class '${storage_class}' is not a storage class"
 [[ "${write_behind}" =~ ^[0-8]$ ]] || fail "option write_behind '${write_behind}' is not a number from 0 to 8"
+[[ "${read_ahead}" =~ ^[01]$ ]] || fail "option read_ahead '${read_ahead}' is not 0 or 1"
 command -v curl >/dev/null || fail "curl is not installed"
 
 valid_path() {
@@ -160,11 +173,11 @@ STATUS_MARK=$'\n@@curl-wrapper-status '
 # Runs one request with curl's messages and the response body captured in $response (stdout left alone
 # when $1 is "-"); sets $http_code and $bytes.
 request() {
-  local body="$1" rc=0 tail
+  local body="$1" rc=0 tail length
   shift
   # -q first: no ~/.curlrc of the daemon's user.
   local args=(-q -K "${curl_config}" -sS --connect-timeout 20 -H "x-amz-content-sha256: UNSIGNED-PAYLOAD"
-    -w "%{stderr}${STATUS_MARK}%{http_code} %{size_upload} %{size_download} %header{content-length}\n")
+    -w "%{stderr}${STATUS_MARK}%{http_code} %{size_upload} %{size_download} length=%header{content-length} etag=%header{etag}\n")
   if [[ "${body}" == - ]]; then
     # Downloads: the body to stdout, the rest captured.
     { response="$(curl "${args[@]}" --fail -o - "$@" 2>&1 1>&3 3>&-)"; } 3>&1 || rc=$?
@@ -172,11 +185,12 @@ request() {
     response="$(curl "${args[@]}" -o - "$@" 2>&1)" || rc=$?
   fi
   tail="${response##*"${STATUS_MARK}"}"
-  [[ "${tail}" != "${response}" ]] || tail="000 0 0 "
+  [[ "${tail}" != "${response}" ]] || tail="000 0 0 length= etag="
   response="${response%"${STATUS_MARK}"*}"
-  read -r http_code up down length <<<"${tail}"
+  read -r http_code up down length etag <<<"${tail}"
   bytes=$((up + down))
-  content_length="${length-}"
+  length="${length-}" etag="${etag-}"
+  content_length="${length#length=}" etag="${etag#etag=}"
   return "${rc}"
 }
 
@@ -368,6 +382,85 @@ upload_behind() {
   disown
 }
 
+# Read-ahead (see the top). The fetched part is <volume_id><part> in $ahead_dir, locked by its fetcher
+# until it is complete or gone; <that name>.etag, written last, says it is complete.
+ahead_dir="${spool_dir}/${me}.readahead"
+
+# Sends part $part: the fetched copy when S3 says it is still the part, else S3's answer itself.
+download() {
+  local copy="${ahead_dir}/${object_id%.}" fd tag="" rc=0
+  if [[ -e "${copy}" ]] && { exec {fd}<"${copy}"; } 2>/dev/null; then
+    # Its fetcher holds the lock until the copy is complete (its ETag written) or removed.
+    flock -s -w 600 "${fd}"
+    exec {fd}<&-
+    [[ ! -s "${copy}.etag" ]] || tag="$(<"${copy}.etag")"
+  fi
+  if [[ -z "${tag}" ]]; then
+    rm -f "${copy}" "${copy}.etag"
+    request - "${object_url}" || fail_download
+    return 0
+  fi
+  request - -H "If-None-Match: ${tag}" "${object_url}" || rc=$?
+  if ((rc == 0)) && [[ "${http_code}" == 304 ]]; then
+    cat "${copy}" || rc=$?
+    bytes=$(stat -c %s "${copy}")
+  fi
+  rm -f "${copy}" "${copy}.etag"
+  ((rc == 0)) || fail_download
+}
+
+fail_download() {
+  [[ "${http_code}" != 404 ]] || fail "no part '${part}' in volume '${volume}'"
+  fail "cannot download '${volume}/${part}' (HTTP ${http_code}): $(said)"
+}
+
+# After part $part was sent: a detached GET of the volume's next part, unless one is there already.
+# Copies of this volume's other parts are dropped (the SD has moved on); so are any a day old.
+read_ahead() {
+  local next name copy tmp fd f
+  [[ "${part}" =~ ^[0-9]+$ ]] || return 0
+  printf -v next '%0*d' "${#part}" $((10#${part} + 1))
+  name="${volume_id}${next}"
+  copy="${ahead_dir}/${name}"
+  [[ -d "${ahead_dir}" ]] || mkdir -m 700 "${ahead_dir}" 2>/dev/null || [[ -d "${ahead_dir}" ]] || return 0
+  find "${ahead_dir}" -maxdepth 1 -type f -mmin +1440 -delete 2>/dev/null
+  for f in "${ahead_dir}/${volume_id}"*; do
+    [[ -e "${f}" && "${f}" != "${copy}" && "${f}" != "${copy}.etag" && "${f}" != *.etag ]] || continue
+    { exec {fd}<"${f}"; } 2>/dev/null || continue
+    if flock -n -x "${fd}"; then rm -f "${f}" "${f}.etag"; fi
+    exec {fd}<&-
+  done
+  [[ ! -e "${copy}" ]] || return 0
+  tmp="${ahead_dir}/.${name}.$$"
+  # Locked before it can be seen, as a pending upload is.
+  exec {fd}>"${tmp}" || return 0
+  flock -x "${fd}"
+  mv -f "${tmp}" "${copy}" || return 0
+  fetch_ahead "${next}" "${copy}" </dev/null >/dev/null 2>&1 &
+  disown
+}
+
+# The detached GET of part $1 into $2, locked by read_ahead; the ETag is written once the copy is whole.
+fetch_ahead() {
+  local part="$1" copy="$2" object_url started="${EPOCHREALTIME}"
+  object_url="${base_url}/$(encode "${volume_key}${part}" path)"
+  wait_pending "${volume_id}${part}."
+  if request - "${object_url}" >"${copy}" && [[ -n "${etag}" ]]; then
+    printf '%s' "${etag}" >"${copy}.etag.tmp" && mv -f "${copy}.etag.tmp" "${copy}.etag"
+    trace_ahead "${started}" 0
+  else
+    rm -f "${copy}" "${copy}.etag"
+    trace_ahead "${started}" 1
+  fi
+}
+
+# The trace line of a read-ahead GET.
+trace_ahead() {
+  [[ -z "${trace_log-}" ]] ||
+    printf '%s %s ahead %s %s %s %s\n' "$1" "${EPOCHREALTIME}" "$2" "${bytes}" "${part}" "${volume}" \
+      >>"${trace_log}" 2>/dev/null
+}
+
 case "${verb}" in
   testconnection)
     probe="${bucket_url}?list-type=2&max-keys=1&prefix=$(encode "${prefix}.curl-wrapper-testconnection/")"
@@ -390,10 +483,10 @@ case "${verb}" in
     ;;
   download)
     wait_pending "${object_id}"
-    request - "${object_url}" || {
-      [[ "${http_code}" != 404 ]] || fail "no part '${part}' in volume '${volume}'"
-      fail "cannot download '${volume}/${part}' (HTTP ${http_code}): $(said)"
-    }
+    download
+    # Our output ends here, so the SD reads this part while the next one arrives.
+    exec 1>&-
+    ((read_ahead == 0)) || read_ahead
     ;;
   remove)
     wait_pending "${object_id}"

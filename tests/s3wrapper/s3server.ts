@@ -6,7 +6,7 @@
 // event loop that way).
 import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
-import type { IncomingMessage } from "http";
+import type { IncomingMessage, ServerResponse } from "http";
 import * as path from "path";
 import { Transform } from "stream";
 import { pipeline } from "stream/promises";
@@ -21,6 +21,8 @@ export interface S3Server {
   readonly port: number;
   /** "METHOD /path?query" of every request received, oldest first. */
   readonly requests: string[];
+  /** "METHOD /path?query [If-None-Match] STATUS" of every answer sent, oldest first. */
+  readonly answers: string[];
   close(): Promise<void>;
 }
 
@@ -74,8 +76,13 @@ export async function startS3Server(directory: string, buckets: readonly string[
   makePutsAtomic(server);
   const { port } = await server.run();
   const requests: string[] = [];
-  server.httpServer.on("request", (req: IncomingMessage) => requests.push(`${req.method} ${req.url}`));
-  return { endpoint: `http://127.0.0.1:${port}`, port, requests, close: () => server.close() };
+  const answers: string[] = [];
+  server.httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    requests.push(`${req.method} ${req.url}`);
+    const condition = req.headers["if-none-match"] ? " If-None-Match" : "";
+    res.on("finish", () => answers.push(`${req.method} ${req.url}${condition} ${res.statusCode}`));
+  });
+  return { endpoint: `http://127.0.0.1:${port}`, port, requests, answers, close: () => server.close() };
 }
 
 if (require.main === module) {
