@@ -239,6 +239,7 @@ export function renderS3Backend(settings: Settings, secrets: BareosSecrets, buck
         ["chunksize", chunkSize],
         ["storage_class", s3.storageClass],
         ...(s3.writeBehind > 0 ? [["write_behind", s3.writeBehind] as const] : []),
+        ...(s3.readAhead ? [["read_ahead", 1] as const] : []),
       ]),
       files: {
         [CURL_CONFIG_PATH]: { content: curlConfig(endpoint, secrets), mode: CREDENTIAL_MODE },

@@ -34,13 +34,15 @@ export function usesCurlWrapper(r: Raw): boolean {
  * From `npm run bench:backup` (README, "S3 device"), the real storage daemon with each device. With
  * curl-wrapper.sh, iothreads 0 and two uploads written behind were fastest: io-threads make the daemon
  * poll for its last uploads in 10 s steps, and each extra queued chunk is memory. Other wrappers keep
- * the io-threads (they cannot write behind); 100 MiB chunks amortise a process start per call.
+ * the io-threads (they cannot write behind); 100 MiB chunks amortise a process start per call. A
+ * restore reads one part at a time, so curl-wrapper.sh fetches the next one while the daemon reads.
  */
 export function deviceDefaults(backend: S3Settings["backend"], curlWrapper: boolean) {
-  if (backend === "droplet") return { chunkSize: 10 * MiB, ioThreads: 1, ioSlots: 10, writeBehind: 0 };
+  if (backend === "droplet")
+    return { chunkSize: 10 * MiB, ioThreads: 1, ioSlots: 10, writeBehind: 0, readAhead: false };
   return curlWrapper
-    ? { chunkSize: 100 * MiB, ioThreads: 0, ioSlots: 1, writeBehind: 2 }
-    : { chunkSize: 100 * MiB, ioThreads: 2, ioSlots: 2, writeBehind: 0 };
+    ? { chunkSize: 100 * MiB, ioThreads: 0, ioSlots: 1, writeBehind: 2, readAhead: true }
+    : { chunkSize: 100 * MiB, ioThreads: 2, ioSlots: 2, writeBehind: 0, readAhead: false };
 }
 
 export function backendOf(r: Raw): S3Settings["backend"] {
@@ -55,6 +57,7 @@ export function deviceOf(r: Raw) {
     ioThreads: r.s3.ioThreads ?? defaults.ioThreads,
     ioSlots: r.s3.ioSlots ?? defaults.ioSlots,
     writeBehind: r.s3.writeBehind ?? defaults.writeBehind,
+    readAhead: r.s3.readAhead ?? defaults.readAhead,
   };
 }
 

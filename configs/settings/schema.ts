@@ -145,6 +145,11 @@ const s3Schema = z.strictObject({
    */
   writeBehind: z.number().int().min(0).max(8).optional(),
   /**
+   * curl-wrapper.sh only: while the daemon reads a part, fetch the volume's next one (images/README.md,
+   * "curl-wrapper.sh"). Default: true with curl-wrapper.sh, else false.
+   */
+  readAhead: z.boolean().optional(),
+  /**
    * dplcompat wrapper program (name in the scripts dir or absolute path): the project's curl-wrapper.sh
    * or rclone-wrapper.sh (images/storage), or Bareos' s3cmd-wrapper.sh.
    */

@@ -95,6 +95,7 @@ export interface S3Settings {
   readonly ioThreads: number;
   readonly ioSlots: number;
   readonly writeBehind: number;
+  readonly readAhead: boolean;
   readonly program: string;
 }
 

@@ -131,6 +131,7 @@ describe("defaults (an empty stack)", () => {
       ioThreads: 0,
       ioSlots: 1,
       writeBehind: 2,
+      readAhead: true,
       program: "curl-wrapper.sh",
     });
     expect(s.s3.bucketName).toBeUndefined();

@@ -729,7 +729,7 @@ const cases: Case[] = [
     values: { storage: { memoryLimit: "512 M" } },
     key: "storage.memoryLimit",
     message:
-      /512 MiB is below the 540 MiB the S3 device needs: 364 MiB for the daemon \(64 MiB \+ \(ioThreads 0 x ioSlots 1 \+ 3\) x chunkSize 100 MiB\), 48 MiB for 3 curl-wrapper.sh uploads at once/,
+      /512 MiB is below the 540 MiB the S3 device needs: 364 MiB for the daemon \(64 MiB \+ \(ioThreads 0 x ioSlots 1 \+ 3\) x chunkSize 100 MiB\), 48 MiB for 3 curl-wrapper.sh calls at once/,
   },
   {
     rule: "memory limit below the S3 device with Bareos' s3cmd wrapper",

@@ -302,7 +302,7 @@ describe("dplcompat backend with the project's curl-wrapper.sh (the default)", (
   const options = (out: ReturnType<typeof render>["out"]) =>
     deviceOptions(value(resource(out.storage, `${SD}/device/S3Storage.conf`), "Device Options") ?? "");
 
-  it("is the default, with 100 MiB chunks, no io-threads and two uploads written behind", () => {
+  it("is the default, with 100 MiB chunks, no io-threads, two uploads written behind and read-ahead", () => {
     const { out } = render();
     expect(options(out)).toMatchObject({
       program: "curl-wrapper.sh",
@@ -310,6 +310,7 @@ describe("dplcompat backend with the project's curl-wrapper.sh (the default)", (
       iothreads: "0",
       ioslots: "1",
       write_behind: "2",
+      read_ahead: "1",
     });
   });
 
@@ -334,6 +335,7 @@ describe("dplcompat backend with the project's curl-wrapper.sh (the default)", (
       chunksize: String(100 * 1024 * 1024),
       storage_class: "STANDARD",
       write_behind: "2",
+      read_ahead: "1",
     });
   });
 
@@ -342,6 +344,11 @@ describe("dplcompat backend with the project's curl-wrapper.sh (the default)", (
     expect(options(on.out).write_behind).toBe("5");
     const off = render({ s3: { program: "curl-wrapper.sh", writeBehind: 0 } });
     expect(options(off.out)).not.toHaveProperty("write_behind");
+  });
+
+  it("passes read_ahead unless it is off", () => {
+    expect(options(render({ s3: { readAhead: true } }).out).read_ahead).toBe("1");
+    expect(options(render({ s3: { readAhead: false } }).out)).not.toHaveProperty("read_ahead");
   });
 
   it("addresses a path-style store by its endpoint and the bucket's path", () => {

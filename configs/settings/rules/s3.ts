@@ -64,6 +64,16 @@ export const writeBehindNeedsCurlWrapper: Rule = ({ raw }, report) => {
     );
 };
 
+/** read_ahead likewise. */
+export const readAheadNeedsCurlWrapper: Rule = ({ raw }, report) => {
+  if (!raw.s3.readAhead) return;
+  if (!usesCurlWrapper(raw))
+    report(
+      ["s3", "readAhead"],
+      `true needs s3.program "curl-wrapper.sh" on the dplcompat backend (the program is ${show(raw.s3.program)}); use false or that wrapper`,
+    );
+};
+
 export const chunkSizeInRange: Rule = ({ raw }, report) => {
   const { chunkSize } = deviceOf(raw);
   if (chunkSize < MiB || chunkSize > 5 * GiB)
@@ -242,6 +252,7 @@ export const s3Rules: readonly Rule[] = [
   dplcompatNeedsBareos24,
   chunkSizeInRange,
   writeBehindNeedsCurlWrapper,
+  readAheadNeedsCurlWrapper,
   storageClassReadable,
   transitionsReadable,
   transitionsFollowS3Order,

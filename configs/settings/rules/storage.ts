@@ -20,7 +20,7 @@ const HEADROOM = 128 * MiB;
 /** The memory the storage daemon's container needs for its S3 device, with the terms that make it up. */
 export function s3DeviceMemory(raw: Raw): { total: number; terms: string[] } {
   const backend = backendOf(raw);
-  const { chunkSize, ioThreads, ioSlots, writeBehind } = deviceOf(raw);
+  const { chunkSize, ioThreads, ioSlots, writeBehind, readAhead } = deviceOf(raw);
   const queue = ioThreads * ioSlots;
   const daemon = (backend === "droplet" ? DROPLET : DAEMON) + (queue + CHUNKS_BEYOND_QUEUE) * chunkSize;
   const terms = [
@@ -30,9 +30,11 @@ export function s3DeviceMemory(raw: Raw): { total: number; terms: string[] } {
   if (backend === "dplcompat") {
     const calls = Math.max(ioThreads, 1) + writeBehind;
     if (usesCurlWrapper(raw)) {
-      wrappers = calls * CURL_CALL;
+      // A restore with read-ahead runs two: the part being sent and the next one being fetched.
+      const curlCalls = Math.max(calls, readAhead ? 2 : 1);
+      wrappers = curlCalls * CURL_CALL;
       terms.push(
-        `${describeBytes(wrappers)} for ${calls} curl-wrapper.sh uploads at once (ioThreads or 1, + writeBehind ${writeBehind}) x 16 MiB`,
+        `${describeBytes(wrappers)} for ${curlCalls} curl-wrapper.sh calls at once (the larger of ioThreads or 1, + writeBehind ${writeBehind}, and 2 with readAhead) x 16 MiB`,
       );
     } else {
       // rclone-wrapper.sh holds each part before its one PUT; another program is assumed to do as much.

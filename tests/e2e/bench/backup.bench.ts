@@ -93,6 +93,21 @@ const VARIANTS: Variant[] = [
       ioThreads: 0,
       ioSlots: 1,
       writeBehind: 2,
+      readAhead: false,
+    },
+    trace: true,
+  },
+  {
+    id: "curl-0-wb2-ra",
+    title: "dplcompat + curl-wrapper.sh, 100 MiB, iothreads 0, writeBehind 2, readAhead",
+    s3: {
+      backend: "dplcompat",
+      program: "curl-wrapper.sh",
+      chunkSize: 100 * MiB,
+      ioThreads: 0,
+      ioSlots: 1,
+      writeBehind: 2,
+      readAhead: true,
     },
     trace: true,
   },
@@ -306,6 +321,12 @@ describeBench("bench:backup", () => {
       `restore jobid=${full.jobid} client=bareos-fd where=${RESTORE_TO} all done yes`,
     );
     await sh(FD, `rm -rf ${RESTORE_TO}`);
+    if (v.trace) {
+      // The restore's calls apart: the next run's trace holds its backup only.
+      const trace = await sh(SD, `cat ${TRACE} 2>/dev/null; : >${TRACE}`);
+      const dir = process.env.BENCH_TRACE_DIR;
+      if (dir) fs.writeFileSync(path.join(dir, `trace-${v.id}-${run}-restore.log`), trace);
+    }
     const inc = (n: string) => {
       fs.writeFileSync(path.join(SCRATCH, "data", `bench-${v.id}-${run}-${n}.txt`), "x".repeat(600));
       return timedJob(`run job=${JOB} level=Incremental yes`);

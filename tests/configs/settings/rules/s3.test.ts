@@ -36,6 +36,25 @@ describe("writeBehind", () => {
   });
 });
 
+describe("readAhead", () => {
+  it("belongs to curl-wrapper.sh on dplcompat", () => {
+    expectAccepted({ s3: { readAhead: true } }); // curl-wrapper.sh is the default program
+    expectAccepted({ s3: { program: "/opt/bin/curl-wrapper.sh", readAhead: true } });
+    expectAccepted({ s3: { program: "rclone-wrapper.sh", readAhead: false } });
+    expectRefused(
+      { s3: { program: "rclone-wrapper.sh", readAhead: true } },
+      "s3.readAhead",
+      /true needs s3.program "curl-wrapper.sh" on the dplcompat backend \(the program is "rclone-wrapper.sh"\)/,
+    );
+    expectRefused(
+      { bareosVersion: "22", s3: { backend: "droplet", readAhead: true } },
+      "s3.readAhead",
+      /needs s3.program "curl-wrapper.sh" on the dplcompat backend/,
+    );
+    expectRefused({ s3: { readAhead: 1 } }, "s3.readAhead", /boolean/);
+  });
+});
+
 describe("region", () => {
   it("knows AWS's regions, not other stores'", () => {
     expectRefused(

@@ -49,4 +49,13 @@ describe("the S3 device's memory", () => {
     );
     expect(total({ writeBehind: 4 }) - total({ writeBehind: 2 })).toBe(2 * 16 * MiB);
   });
+
+  it("counts a restore's two curl-wrapper.sh calls with read-ahead, when uploads run fewer", () => {
+    const total = (s3: Record<string, unknown>) => s3DeviceMemory(rawSchema.parse({ s3 })).total;
+    expect(total({ writeBehind: 0, readAhead: true }) - total({ writeBehind: 0, readAhead: false })).toBe(
+      16 * MiB,
+    );
+    // The default's three upload calls already cover it.
+    expect(total({ readAhead: true })).toBe(total({ readAhead: false }));
+  });
 });
