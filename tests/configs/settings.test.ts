@@ -131,7 +131,7 @@ describe("defaults (an empty stack)", () => {
       ioThreads: 0,
       ioSlots: 1,
       writeBehind: 2,
-      readAhead: true,
+      readAhead: false,
       program: "curl-wrapper.sh",
     });
     expect(s.s3.bucketName).toBeUndefined();

@@ -335,6 +335,7 @@ describe("volumes and mounts", () => {
       { volumeName: "dev-bareos-dr-kit", containerPath: "/var/lib/bareos-dr-kit" },
     ]);
     // The storage daemon reads the recovery kit (to upload it), never writes it.
+    expect(byName(dev, "dev-bareos-sd").inputs.envs).toEqual(["GLIBC_TUNABLES=glibc.malloc.hugetlb=1"]);
     expect(vols("dev-bareos-sd")).toContainEqual({
       volumeName: "dev-bareos-dr-kit",
       containerPath: "/var/lib/bareos-dr-kit",
