@@ -39,11 +39,10 @@ export function usesCurlWrapper(r: Raw): boolean {
  * take in a 100 MiB part even from a local copy, against ~0.07 s for the GET itself on loopback.
  */
 export function deviceDefaults(backend: S3Settings["backend"], curlWrapper: boolean) {
-  if (backend === "droplet")
-    return { chunkSize: 10 * MiB, ioThreads: 1, ioSlots: 10, writeBehind: 0, readAhead: false };
+  if (backend === "droplet") return { chunkSize: 10 * MiB, ioThreads: 1, ioSlots: 10, writeBehind: 0 };
   return curlWrapper
-    ? { chunkSize: 100 * MiB, ioThreads: 0, ioSlots: 1, writeBehind: 2, readAhead: false }
-    : { chunkSize: 100 * MiB, ioThreads: 2, ioSlots: 2, writeBehind: 0, readAhead: false };
+    ? { chunkSize: 100 * MiB, ioThreads: 0, ioSlots: 1, writeBehind: 2 }
+    : { chunkSize: 100 * MiB, ioThreads: 2, ioSlots: 2, writeBehind: 0 };
 }
 
 export function backendOf(r: Raw): S3Settings["backend"] {
@@ -58,7 +57,7 @@ export function deviceOf(r: Raw) {
     ioThreads: r.s3.ioThreads ?? defaults.ioThreads,
     ioSlots: r.s3.ioSlots ?? defaults.ioSlots,
     writeBehind: r.s3.writeBehind ?? defaults.writeBehind,
-    readAhead: r.s3.readAhead ?? defaults.readAhead,
+    readAhead: r.s3.readAhead ?? false,
   };
 }
 

@@ -146,7 +146,7 @@ const s3Schema = z.strictObject({
   writeBehind: z.number().int().min(0).max(8).optional(),
   /**
    * curl-wrapper.sh only: while the daemon reads a part, fetch the volume's next one (images/README.md,
-   * "curl-wrapper.sh"). Default: true with curl-wrapper.sh, else false.
+   * "curl-wrapper.sh"). Default: false (README, "S3 device": no faster on loopback).
    */
   readAhead: z.boolean().optional(),
   /**

@@ -11,16 +11,18 @@ import * as path from "path";
 import { promisify } from "util";
 import { CURL_WRAPPER, RCLONE_WRAPPER } from "../../configs/s3backend";
 import { S3Server, startS3Server } from "./s3server";
-import { CURL_WRAPPER_PATH, RCLONE_WRAPPER_PATH, deviceEnvironment, hasCommand, statAnswer } from "./wrapper";
+import {
+  CURL_WRAPPER_PATH,
+  RCLONE_WRAPPER_PATH,
+  deviceEnvironment,
+  statAnswer,
+  suiteHasCommands,
+} from "./wrapper";
 
 jest.setTimeout(120_000);
 
 const run = promisify(execFile);
-const HAVE = hasCommand("cc") && hasCommand("curl") && hasCommand("rclone") && hasCommand("openssl");
-if (!HAVE) {
-  if (process.env.CI) throw new Error("cc, curl, openssl and rclone are needed for the bpipe suite");
-  process.stderr.write("tests/s3wrapper: cc, curl, openssl or rclone missing: the bpipe suite is SKIPPED\n");
-}
+const HAVE = suiteHasCommands("bpipe", ["cc", "curl", "rclone", "openssl"]);
 
 const BUCKET = "bareos-volumes";
 const CHUNK = 8 * 1024 * 1024;

@@ -7,15 +7,11 @@ import * as os from "os";
 import * as path from "path";
 import { CURL_WRAPPER } from "../../configs/s3backend";
 import { S3Server, startS3Server } from "./s3server";
-import { CURL_WRAPPER_PATH, deviceEnvironment, hasCommand, runWrapper } from "./wrapper";
+import { CURL_WRAPPER_PATH, deviceEnvironment, runWrapper, suiteHasCommands } from "./wrapper";
 
 jest.setTimeout(120_000);
 
-const HAVE = hasCommand("curl") && hasCommand("openssl") && hasCommand("flock");
-if (!HAVE) {
-  if (process.env.CI) throw new Error("curl, openssl and flock are needed for the read-ahead suite");
-  process.stderr.write("tests/s3wrapper: curl, openssl or flock missing: the read-ahead suite is SKIPPED\n");
-}
+const HAVE = suiteHasCommands("read-ahead", ["curl", "openssl", "flock"]);
 
 const BUCKET = "bareos-volumes";
 const CHUNK = 8 * 1024 * 1024;

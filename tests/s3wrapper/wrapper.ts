@@ -31,6 +31,18 @@ export function hasCommand(name: string): boolean {
   return spawnSync("sh", ["-c", 'command -v "$0"', name], { stdio: "ignore" }).status === 0;
 }
 
+/**
+ * Whether a suite's commands are all installed. Missing ones skip it with a visible message, except
+ * under CI, where a skip would hide the suite: there they are an error.
+ */
+export function suiteHasCommands(suite: string, commands: readonly string[]): boolean {
+  const missing = commands.filter((c) => !hasCommand(c));
+  if (missing.length === 0) return true;
+  if (process.env.CI) throw new Error(`${missing.join(", ")} needed for the ${suite} suite: not installed`);
+  process.stderr.write(`tests/s3wrapper: ${missing.join(", ")} missing: the ${suite} suite is SKIPPED\n`);
+  return false;
+}
+
 export interface WrapperRun {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;

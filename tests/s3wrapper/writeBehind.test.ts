@@ -12,7 +12,7 @@ import { S3Server, startS3Server } from "./s3server";
 import {
   CURL_WRAPPER_PATH,
   deviceEnvironment,
-  hasCommand,
+  suiteHasCommands,
   listKeys,
   runWrapper,
   startWrapper,
@@ -21,13 +21,7 @@ import {
 
 jest.setTimeout(120_000);
 
-const HAVE = hasCommand("curl") && hasCommand("openssl") && hasCommand("flock");
-if (!HAVE) {
-  if (process.env.CI) throw new Error("curl, openssl and flock are needed for the write-behind suite");
-  process.stderr.write(
-    "tests/s3wrapper: curl, openssl or flock missing: the write-behind suite is SKIPPED\n",
-  );
-}
+const HAVE = suiteHasCommands("write-behind", ["curl", "openssl", "flock"]);
 
 const BUCKET = "bareos-volumes";
 const CHUNK = 8 * 1024 * 1024;

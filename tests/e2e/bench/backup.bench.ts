@@ -54,6 +54,16 @@ interface Variant {
   readonly trace?: boolean;
 }
 
+/** The default device, spelled out: the variants compare it with and without read-ahead. */
+const CURL_WRITE_BEHIND = {
+  backend: "dplcompat",
+  program: "curl-wrapper.sh",
+  chunkSize: 100 * MiB,
+  ioThreads: 0,
+  ioSlots: 1,
+  writeBehind: 2,
+};
+
 const VARIANTS: Variant[] = [
   {
     id: "droplet",
@@ -86,29 +96,13 @@ const VARIANTS: Variant[] = [
   {
     id: "curl-0-wb2",
     title: "dplcompat + curl-wrapper.sh, 100 MiB, iothreads 0, writeBehind 2",
-    s3: {
-      backend: "dplcompat",
-      program: "curl-wrapper.sh",
-      chunkSize: 100 * MiB,
-      ioThreads: 0,
-      ioSlots: 1,
-      writeBehind: 2,
-      readAhead: false,
-    },
+    s3: { ...CURL_WRITE_BEHIND, readAhead: false },
     trace: true,
   },
   {
     id: "curl-0-wb2-ra",
     title: "dplcompat + curl-wrapper.sh, 100 MiB, iothreads 0, writeBehind 2, readAhead",
-    s3: {
-      backend: "dplcompat",
-      program: "curl-wrapper.sh",
-      chunkSize: 100 * MiB,
-      ioThreads: 0,
-      ioSlots: 1,
-      writeBehind: 2,
-      readAhead: true,
-    },
+    s3: { ...CURL_WRITE_BEHIND, readAhead: true },
     trace: true,
   },
   { id: "default", title: "the default settings (s3 device options unset)", s3: {} },
