@@ -346,6 +346,22 @@ send_behind() {
   done
 }
 
+# Sleeps until the oldest running upload ends (at most a second: a slot may free first when parts
+# differ in size). Polling the slots instead cost more CPU than the uploads' own bash.
+wait_oldest() {
+  local r oldest="" fd
+  for r in "${pending_dir}"/*@*; do
+    [[ -e "${r}" && "${r}" != *.failing ]] || continue
+    [[ -n "${oldest}" && "${r##*.}" > "${oldest##*.}" ]] || oldest="${r}"
+  done
+  if [[ -n "${oldest}" ]] && { exec {fd}<"${oldest}"; } 2>/dev/null; then
+    flock -s -w 1 "${fd}"
+    exec {fd}<&-
+  else
+    sleep 0.02
+  fi
+}
+
 upload_behind() {
   local seq tmp record recfd slotfd i f
   [[ -d "${pending_dir}" ]] || mkdir -m 700 "${pending_dir}" 2>/dev/null || [[ -d "${pending_dir}" ]] ||
@@ -355,14 +371,14 @@ upload_behind() {
     [[ -e "${f}" ]] || continue
     fail "an earlier upload to volume '${volume}' is failing, so part '${part}' is refused: $(head -c 300 "${f}")"
   done
-  # One of write_behind slots: while all are sending, the SD waits here.
+  # One of write_behind slots: while all are sending, the SD waits here, asleep on the oldest upload.
   for (( ; ; )); do
     for ((i = 0; i < write_behind; i++)); do
       exec {slotfd}>>"${pending_dir}/slot.${i}" || fail "cannot open '${pending_dir}/slot.${i}'"
       flock -n -x "${slotfd}" && break 2
       exec {slotfd}>&-
     done
-    sleep 0.02
+    wait_oldest
   done
   seq="${EPOCHREALTIME/./}-$$"
   tmp="${pending_dir}/.${object_id}${seq}"
