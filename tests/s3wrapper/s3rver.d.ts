@@ -36,3 +36,13 @@ declare module "s3rver" {
 
   export = S3rver;
 }
+
+declare module "s3rver/lib/models/error" {
+  /** s3rver's S3 error: its code and message become the XML error answer, with `status`. */
+  class S3Error extends Error {
+    constructor(code: string, message: string, detail?: Record<string, string>);
+    code: string;
+    status: number;
+  }
+  export = S3Error;
+}

@@ -8,9 +8,10 @@ import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
 import type { IncomingMessage, ServerResponse } from "http";
 import * as path from "path";
-import { Transform } from "stream";
+import { Readable, Transform } from "stream";
 import { pipeline } from "stream/promises";
 import S3rver from "s3rver";
+import S3Error from "s3rver/lib/models/error";
 
 /** s3rver's built-in account: access key id and secret are both this. */
 export const S3RVER_KEY = "S3RVER";
@@ -23,13 +24,16 @@ export interface S3Server {
   readonly requests: string[];
   /** "METHOD /path?query [If-None-Match] STATUS" of every answer sent, oldest first. */
   readonly answers: string[];
+  /** "/path?query <x-amz-content-sha256 or ->" of every PUT received, oldest first. */
+  readonly payloads: string[];
   close(): Promise<void>;
 }
 
 // S3 shows an object only once its PUT is complete. s3rver 3.7 writes into the object's file while the
 // body streams in (and may answer before it is flushed): write beside it and rename, so that a broken PUT
 // leaves nothing visible, as on S3. The temporary name does not end in s3rver's object suffix, so
-// listings skip it.
+// listings skip it. A PUT whose x-amz-content-sha256 is a hash must carry that body, as on S3 (which
+// refuses it otherwise with XAmzContentSHA256Mismatch); s3rver checks neither that nor a Content-MD5.
 function makePutsAtomic(server: S3rver): void {
   const store = server.store;
   store.putObject = async (object) => {
@@ -37,21 +41,33 @@ function makePutsAtomic(server: S3rver): void {
     await fs.promises.mkdir(path.dirname(target), { recursive: true });
     const temp = `${target}.upload-${randomBytes(6).toString("hex")}`;
     const md5 = createHash("md5");
+    const declared = signedPayloadHash(object.content);
+    const sha256 = createHash("sha256");
     let size = 0;
     try {
       if (Buffer.isBuffer(object.content)) {
         md5.update(object.content);
+        sha256.update(object.content);
         size = object.content.length;
         await fs.promises.writeFile(temp, object.content);
       } else {
         const count = new Transform({
           transform(chunk: Buffer, _encoding, callback) {
             md5.update(chunk);
+            if (declared) sha256.update(chunk);
             size += chunk.length;
             callback(null, chunk);
           },
         });
         await pipeline(object.content, count, fs.createWriteStream(temp, { highWaterMark: 8 * 1024 * 1024 }));
+      }
+      if (declared && sha256.digest("hex") !== declared) {
+        const error = new S3Error(
+          "XAmzContentSHA256Mismatch",
+          "The provided 'x-amz-content-sha256' header does not match what was computed.",
+        );
+        error.status = 400;
+        throw error;
       }
       const digest = md5.digest("hex");
       await store.putMetadata(object.bucket, object.key, object.metadata, digest);
@@ -62,6 +78,14 @@ function makePutsAtomic(server: S3rver): void {
       throw err;
     }
   };
+}
+
+/** The payload hash a PUT declares, when it is one (not UNSIGNED-PAYLOAD or a streaming mode). */
+function signedPayloadHash(content: Readable | Buffer): string | undefined {
+  const value = Buffer.isBuffer(content)
+    ? undefined
+    : (content as IncomingMessage).headers?.["x-amz-content-sha256"];
+  return typeof value === "string" && /^[0-9a-f]{64}$/.test(value) ? value : undefined;
 }
 
 /** Starts s3rver on a free port of 127.0.0.1, storing into `directory`, with these buckets. */
@@ -77,12 +101,22 @@ export async function startS3Server(directory: string, buckets: readonly string[
   const { port } = await server.run();
   const requests: string[] = [];
   const answers: string[] = [];
+  const payloads: string[] = [];
   server.httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
     requests.push(`${req.method} ${req.url}`);
+    if (req.method === "PUT")
+      payloads.push(`${req.url} ${String(req.headers["x-amz-content-sha256"] ?? "-")}`);
     const condition = req.headers["if-none-match"] ? " If-None-Match" : "";
     res.on("finish", () => answers.push(`${req.method} ${req.url}${condition} ${res.statusCode}`));
   });
-  return { endpoint: `http://127.0.0.1:${port}`, port, requests, answers, close: () => server.close() };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    answers,
+    payloads,
+    close: () => server.close(),
+  };
 }
 
 if (require.main === module) {
