@@ -154,6 +154,18 @@ afterAll(async () => {
     expect((await wrap(["list", "killed"])).output.toString()).toBe("");
   });
 
+  it("drops a failing upload whose sender is gone (a killed container) instead of refusing the volume", async () => {
+    fs.mkdirSync(pendingDir(env), { recursive: true });
+    const record = path.join(pendingDir(env), "stale@0000.1700000000000000-1");
+    fs.writeFileSync(record, randomBytes(100));
+    fs.writeFileSync(`${record}.failing`, "cannot upload 'stale/0000' (HTTP 503): gone\n");
+    const part = randomBytes(1000);
+    const run = await wrap(["upload", "stale", "0001"], part);
+    expect([run.code, run.output.toString()]).toEqual([0, ""]);
+    expect(fs.existsSync(record) || fs.existsSync(`${record}.failing`)).toBe(false);
+    expect((await wrap(["list", "stale"])).output.toString()).toBe(`0001 ${part.length}\n`);
+  });
+
   it("while an upload fails, refuses further uploads to its volume with its reason", async () => {
     const missing = await environment("no-such-bucket");
     // Accepted: the part is spooled; its PUT fails behind the SD's back.
