@@ -3,7 +3,8 @@
 // device varied between runs. Each run: a Full of the e2e data (1 GiB incompressible + 300 small files)
 // to a new volume, a restore of it, and two small Incrementals (a new volume, then an append). Variants
 // are interleaved, runs repeated (BENCH_RUNS, default 3), medians printed with ratios to droplet, plus CPU
-// and peak memory of the storage daemon, its wrapper processes and the S3 server. Run through
+// and peak memory of the storage daemon, its wrapper processes and the S3 server, the CPU of every container,
+// and the shortest Full the machine allows a dplcompat variant (timeFloor). Run through
 // tests/e2e/run.ts --bench, which prepares the engine and images as for the e2e.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -27,6 +28,7 @@ import {
   parseTrace,
   statusKiB,
   summarizeTrace,
+  timeFloor,
 } from "./measure";
 
 const STACK = "e2e";
@@ -143,6 +145,9 @@ interface Sample {
   readonly sdCpu: number;
   readonly wrapperCpu: number;
   readonly s3Cpu: number;
+  /** Every container's CPU (cgroups: health checks and all) during the Full, and during the new-volume Incremental. */
+  readonly stackCpu: number;
+  readonly incrementalNewStackCpu: number;
   readonly sdPeakMiB: number;
   readonly rssPeakMiB: number;
   readonly cgroupPeakMiB: number;
@@ -159,6 +164,8 @@ describeBench("bench:backup", () => {
   const traces = new Map<string, string>();
   const failures = new Map<string, string>();
   let stackUp = false;
+  /** CPUs the engine's containers share. */
+  let cores = NaN;
   let fixtures: Awaited<ReturnType<typeof startFixtures>> | undefined;
 
   const sh = (container: string, script: string) => execOk(docker, container, ["bash", "-c", script]);
@@ -179,6 +186,20 @@ describeBench("bench:backup", () => {
 
   const cpuOf = async (container: string, pid: string): Promise<ProcessCpu> =>
     parseProcStat(await sh(container, `cat /proc/${pid}/stat`));
+
+  /** CPU seconds of every running container, from their cgroups (the engine runs nothing else). */
+  async function stackCpu(): Promise<number> {
+    const list = await docker.listContainers();
+    const usage = await Promise.all(
+      list.map(async (c) => {
+        const stats = (await docker.getContainer(c.Id).stats({ stream: false, "one-shot": true })) as {
+          cpu_stats: { cpu_usage: { total_usage: number } };
+        };
+        return stats.cpu_stats.cpu_usage.total_usage / 1e9;
+      }),
+    );
+    return usage.reduce((a, b) => a + b, 0);
+  }
 
   async function cgroupPeakMiB(): Promise<number> {
     const stats = (await docker.getContainer(SD).stats({ stream: false })) as {
@@ -293,8 +314,10 @@ describeBench("bench:backup", () => {
     // init, so their CPU lands in init's children, not the daemon's.
     const initBefore = await cpuOf(SD, "1");
     const s3Before = await cpuOf(S3, "1");
+    const stackBefore = await stackCpu();
     const sampler = execOk(docker, SD, ["bash", "-c", SAMPLER, "sampler", pid]);
     const full = await timedJob(`run job=${JOB} level=Full yes`);
+    const stackAfter = await stackCpu();
     await sh(SD, "touch /tmp/bench-sampler.stop");
     const [rssKiB, wrapperKiB] = (await sampler).trim().split(" ").map(Number);
     const sdAfter = await cpuOf(SD, pid);
@@ -325,7 +348,9 @@ describeBench("bench:backup", () => {
       fs.writeFileSync(path.join(SCRATCH, "data", `bench-${v.id}-${run}-${n}.txt`), "x".repeat(600));
       return timedJob(`run job=${JOB} level=Incremental yes`);
     };
+    const incBefore = await stackCpu();
     const incNew = await inc("a");
+    const incAfter = await stackCpu();
     const incAppend = await inc("b");
     console.log(
       `bench: ${v.id} run ${run}: Full ${full.seconds.toFixed(1)} s, restore ${restore.seconds.toFixed(1)} s, Incremental ${incNew.seconds.toFixed(1)}/${incAppend.seconds.toFixed(1)} s, rss ${(rssKiB / 1024).toFixed(0)} MiB (wrappers ${(wrapperKiB / 1024).toFixed(0)}), sd hwm ${sdPeakMiB.toFixed(0)} MiB`,
@@ -339,6 +364,8 @@ describeBench("bench:backup", () => {
       sdCpu: sdAfter.self - sdBefore.self,
       wrapperCpu: sdAfter.children - sdBefore.children + (initAfter.children - initBefore.children),
       s3Cpu: s3After.self - s3Before.self,
+      stackCpu: stackAfter - stackBefore,
+      incrementalNewStackCpu: incAfter - incBefore,
       sdPeakMiB,
       rssPeakMiB: rssKiB / 1024,
       cgroupPeakMiB: cgroupPeak,
@@ -381,6 +408,7 @@ describeBench("bench:backup", () => {
     const report = await realize(STACK, configOf(keys));
     if (report.error !== undefined) throw new Error(report.error);
     fixtures = await startFixtures(docker, STACK, `${STACK}-bareos`, BUCKET, keys);
+    cores = (await docker.info()).NCPU as number;
     stackUp = true;
   }, 1_800_000);
 
@@ -439,6 +467,7 @@ describeBench("bench:backup", () => {
         med(v.id, (s) => perGiB(s, s.sdCpu)).toFixed(1),
         med(v.id, (s) => perGiB(s, s.wrapperCpu)).toFixed(1),
         med(v.id, (s) => perGiB(s, s.s3Cpu)).toFixed(1),
+        med(v.id, (s) => perGiB(s, s.stackCpu)).toFixed(1),
         med(v.id, (s) => s.sdPeakMiB).toFixed(0),
         med(v.id, (s) => s.rssPeakMiB).toFixed(0),
         med(v.id, (s) => s.cgroupPeakMiB).toFixed(0),
@@ -456,6 +485,7 @@ describeBench("bench:backup", () => {
         "SD CPU s/GiB",
         "wrappers CPU s/GiB",
         "S3 server CPU s/GiB",
+        "all containers CPU s/GiB",
         "SD peak MiB",
         "SD + wrappers peak RSS MiB",
         "container peak MiB (with page cache)",
@@ -474,6 +504,7 @@ describeBench("bench:backup", () => {
       table,
       `one signed PUT of 1 GiB from the storage daemon's container to the same server: ${put.seconds.toFixed(1)} s, curl ${put.putCpu.toFixed(2)} CPU-s; reading that GiB from a pipe: ${put.pipeReadCpu.toFixed(2)} CPU-s`,
       ...floorLines(put.putCpu + put.pipeReadCpu),
+      ...timeFloorLines(put.putCpu + put.pipeReadCpu),
       ...traceText,
       ...[...failures.entries()].map(([id, why]) => `${id} failed: ${why}`),
       "",
@@ -491,6 +522,41 @@ describeBench("bench:backup", () => {
       .map((v) => {
         const sd = median((samples.get(v.id) ?? []).map((s) => (s.sdCpu * 1024 ** 3) / s.bytes));
         return `CPU floor of ${v.id}: its SD ${sd.toFixed(1)} + transport ${transport.toFixed(1)} = ${(sd + transport).toFixed(1)} CPU-s/GiB, droplet ${droplet.toFixed(1)}`;
+      });
+  }
+
+  /**
+   * The shortest Full a dplcompat variant could take on this machine with its wrappers at the transport
+   * floor (timeFloor), against the goal of 2/3 of droplet's time: when the floor is above it, no wrapper
+   * speaking the protocol reaches the goal here. transport is per GiB.
+   */
+  function timeFloorLines(transport: number): string[] {
+    const droplet = median((samples.get("droplet") ?? []).map((s) => s.backup));
+    return variants
+      .filter((v) => v.s3 && v.s3.backend !== "droplet" && v.id !== "droplet" && samples.has(v.id))
+      .map((v) => {
+        const list = samples.get(v.id) ?? [];
+        const m = (f: (s: Sample) => number) => median(list.map(f));
+        const input = {
+          fixedSeconds: m((s) => s.incrementalNew),
+          fixedCpu: m((s) => s.incrementalNewStackCpu),
+          fullCpu: m((s) => s.stackCpu),
+          wrapperCpu: m((s) => s.wrapperCpu),
+          transportCpu: m((s) => (transport * s.bytes) / 1024 ** 3),
+          cores,
+        };
+        let floor: number;
+        try {
+          floor = timeFloor(input);
+        } catch (e) {
+          return `time floor of ${v.id}: ${(e as Error).message}`;
+        }
+        const goal = (droplet * 2) / 3;
+        const f = (x: number) => x.toFixed(1);
+        return (
+          `time floor of ${v.id}: Incremental ${f(input.fixedSeconds)} s + (all containers ${f(input.fullCpu)} - wrappers ${f(input.wrapperCpu)} + transport ${f(input.transportCpu)} - the Incremental's ${f(input.fixedCpu)} CPU-s) / ${cores} cores = ${f(floor)} s; ` +
+          `goal, 2/3 of droplet's ${f(droplet)} s: ${f(goal)} s (${floor > goal ? "out of reach on this machine" : "not ruled out"})`
+        );
       });
   }
 

@@ -1,4 +1,12 @@
-import { markdownTable, median, parseProcStat, parseTrace, statusKiB, summarizeTrace } from "./measure";
+import {
+  markdownTable,
+  median,
+  parseProcStat,
+  parseTrace,
+  statusKiB,
+  summarizeTrace,
+  timeFloor,
+} from "./measure";
 
 describe("parseProcStat", () => {
   it("reads utime+stime and cutime+cstime, counting fields from the end of a command with spaces", () => {
@@ -72,5 +80,25 @@ describe("parseTrace and summarizeTrace", () => {
 describe("markdownTable", () => {
   it("pads columns to the widest cell", () => {
     expect(markdownTable(["a", "bb"], [["ccc", "d"]])).toBe("| a   | bb |\n| --- | -- |\n| ccc | d  |");
+  });
+});
+
+describe("timeFloor", () => {
+  const run = { fixedSeconds: 3.6, fixedCpu: 1.5, fullCpu: 26, wrapperCpu: 4.8, transportCpu: 1.3, cores: 2 };
+
+  it("adds the job's other steps to the data's CPU with the wrappers at their floor, over every core", () => {
+    // 26 - 4.8 + 1.3 - 1.5 = 21 CPU-s over 2 cores
+    expect(timeFloor(run)).toBeCloseTo(3.6 + 10.5, 9);
+    expect(timeFloor({ ...run, cores: 4 })).toBeCloseTo(3.6 + 5.25, 9);
+  });
+
+  it("never credits a wrapper with less than it spent, nor the data with negative CPU", () => {
+    expect(timeFloor({ ...run, wrapperCpu: 0 })).toBeCloseTo(3.6 + (26 - 1.5) / 2, 9);
+    expect(timeFloor({ ...run, fullCpu: 1, wrapperCpu: 0 })).toBe(3.6);
+  });
+
+  it("refuses a missing measurement instead of printing a floor from it", () => {
+    expect(() => timeFloor({ ...run, fullCpu: NaN })).toThrow(/fullCpu=NaN/);
+    expect(() => timeFloor({ ...run, cores: 0 })).toThrow(/cores=0/);
   });
 });

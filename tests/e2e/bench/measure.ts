@@ -141,3 +141,32 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
   const line = (r: readonly string[]) => `| ${widths.map((w, i) => (r[i] ?? "").padEnd(w)).join(" | ")} |`;
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
+
+/** What timeFloor needs of one variant: medians of its runs, CPU in seconds of every container. */
+export interface FloorInput {
+  /** Wall time of an Incremental to a new volume: a job's steps other than moving the data. */
+  readonly fixedSeconds: number;
+  /** The stack's CPU during that Incremental. */
+  readonly fixedCpu: number;
+  /** The stack's CPU during the Full. */
+  readonly fullCpu: number;
+  /** The wrappers' share of fullCpu, and the least any wrapper spends on the same bytes. */
+  readonly wrapperCpu: number;
+  readonly transportCpu: number;
+  /** CPUs of the machine every container shares. */
+  readonly cores: number;
+}
+
+/**
+ * The shortest a Full can take with the wrappers at their floor: the job's other steps, which run before
+ * and after the data and not beside it, plus the data's CPU spread over every core without a gap. A
+ * bound, not an estimate: any real schedule is slower.
+ */
+export function timeFloor(x: FloorInput): number {
+  const values = Object.entries(x).filter(([, v]) => !Number.isFinite(v) || v < 0);
+  if (values.length)
+    throw new Error(`timeFloor: not a measurement: ${values.map(([k, v]) => `${k}=${v}`).join(", ")}`);
+  if (x.cores < 1) throw new Error(`timeFloor: cores=${x.cores}`);
+  const dataCpu = x.fullCpu - x.wrapperCpu + Math.min(x.transportCpu, x.wrapperCpu) - x.fixedCpu;
+  return x.fixedSeconds + Math.max(dataCpu, 0) / x.cores;
+}
