@@ -511,18 +511,23 @@ describeBench("bench:backup", () => {
     ].join("\n");
   }
 
+  /** The variants on a dplcompat device (not droplet, not a File device) that have samples. */
+  function measuredDplcompat(): Variant[] {
+    return variants.filter(
+      (v) => v.s3 && v.s3.backend !== "droplet" && v.id !== "droplet" && samples.has(v.id),
+    );
+  }
+
   /**
    * The least CPU per GiB a dplcompat device can spend: its daemon's own (measured) plus what any wrapper
    * must do with the data (take it from the pipe, send it), against droplet's.
    */
   function floorLines(transport: number): string[] {
     const droplet = median((samples.get("droplet") ?? []).map((s) => (s.sdCpu * 1024 ** 3) / s.bytes));
-    return variants
-      .filter((v) => v.s3 && v.s3.backend !== "droplet" && v.id !== "droplet" && samples.has(v.id))
-      .map((v) => {
-        const sd = median((samples.get(v.id) ?? []).map((s) => (s.sdCpu * 1024 ** 3) / s.bytes));
-        return `CPU floor of ${v.id}: its SD ${sd.toFixed(1)} + transport ${transport.toFixed(1)} = ${(sd + transport).toFixed(1)} CPU-s/GiB, droplet ${droplet.toFixed(1)}`;
-      });
+    return measuredDplcompat().map((v) => {
+      const sd = median((samples.get(v.id) ?? []).map((s) => (s.sdCpu * 1024 ** 3) / s.bytes));
+      return `CPU floor of ${v.id}: its SD ${sd.toFixed(1)} + transport ${transport.toFixed(1)} = ${(sd + transport).toFixed(1)} CPU-s/GiB, droplet ${droplet.toFixed(1)}`;
+    });
   }
 
   /**
@@ -532,32 +537,30 @@ describeBench("bench:backup", () => {
    */
   function timeFloorLines(transport: number): string[] {
     const droplet = median((samples.get("droplet") ?? []).map((s) => s.backup));
-    return variants
-      .filter((v) => v.s3 && v.s3.backend !== "droplet" && v.id !== "droplet" && samples.has(v.id))
-      .map((v) => {
-        const list = samples.get(v.id) ?? [];
-        const m = (f: (s: Sample) => number) => median(list.map(f));
-        const input = {
-          fixedSeconds: m((s) => s.incrementalNew),
-          fixedCpu: m((s) => s.incrementalNewStackCpu),
-          fullCpu: m((s) => s.stackCpu),
-          wrapperCpu: m((s) => s.wrapperCpu),
-          transportCpu: m((s) => (transport * s.bytes) / 1024 ** 3),
-          cores,
-        };
-        let floor: number;
-        try {
-          floor = timeFloor(input);
-        } catch (e) {
-          return `time floor of ${v.id}: ${(e as Error).message}`;
-        }
-        const goal = (droplet * 2) / 3;
-        const f = (x: number) => x.toFixed(1);
-        return (
-          `time floor of ${v.id}: Incremental ${f(input.fixedSeconds)} s + (all containers ${f(input.fullCpu)} - wrappers ${f(input.wrapperCpu)} + transport ${f(input.transportCpu)} - the Incremental's ${f(input.fixedCpu)} CPU-s) / ${cores} cores = ${f(floor)} s; ` +
-          `goal, 2/3 of droplet's ${f(droplet)} s: ${f(goal)} s (${floor > goal ? "out of reach on this machine" : "not ruled out"})`
-        );
-      });
+    return measuredDplcompat().map((v) => {
+      const list = samples.get(v.id) ?? [];
+      const m = (f: (s: Sample) => number) => median(list.map(f));
+      const input = {
+        fixedSeconds: m((s) => s.incrementalNew),
+        fixedCpu: m((s) => s.incrementalNewStackCpu),
+        fullCpu: m((s) => s.stackCpu),
+        wrapperCpu: m((s) => s.wrapperCpu),
+        transportCpu: m((s) => (transport * s.bytes) / 1024 ** 3),
+        cores,
+      };
+      let floor: number;
+      try {
+        floor = timeFloor(input);
+      } catch (e) {
+        return `time floor of ${v.id}: ${(e as Error).message}`;
+      }
+      const goal = (droplet * 2) / 3;
+      const f = (x: number) => x.toFixed(1);
+      return (
+        `time floor of ${v.id}: Incremental ${f(input.fixedSeconds)} s + (all containers ${f(input.fullCpu)} - wrappers ${f(input.wrapperCpu)} + transport ${f(input.transportCpu)} - the Incremental's ${f(input.fixedCpu)} CPU-s) / ${cores} cores = ${f(floor)} s; ` +
+        `goal, 2/3 of droplet's ${f(droplet)} s: ${f(goal)} s (${floor > goal ? "out of reach on this machine" : "not ruled out"})`
+      );
+    });
   }
 
   /** BENCH_HOLD=before|after the runs: keeps the engine up for poking at it until .e2e/bench-release exists (or 2 h). */

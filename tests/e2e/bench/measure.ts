@@ -163,9 +163,9 @@ export interface FloorInput {
  * bound, not an estimate: any real schedule is slower.
  */
 export function timeFloor(x: FloorInput): number {
-  const values = Object.entries(x).filter(([, v]) => !Number.isFinite(v) || v < 0);
-  if (values.length)
-    throw new Error(`timeFloor: not a measurement: ${values.map(([k, v]) => `${k}=${v}`).join(", ")}`);
+  const bad = Object.entries(x).filter(([, v]) => !Number.isFinite(v) || v < 0);
+  if (bad.length)
+    throw new Error(`timeFloor: not a measurement: ${bad.map(([k, v]) => `${k}=${v}`).join(", ")}`);
   if (x.cores < 1) throw new Error(`timeFloor: cores=${x.cores}`);
   const dataCpu = x.fullCpu - x.wrapperCpu + Math.min(x.transportCpu, x.wrapperCpu) - x.fixedCpu;
   return x.fixedSeconds + Math.max(dataCpu, 0) / x.cores;
